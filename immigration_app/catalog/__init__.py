@@ -1,0 +1,69 @@
+"""Domain data (case types, stages) and the small loader that reads it.
+
+The TOML files are the source of truth; they are read once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+CATALOG_DIR = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class CaseType:
+    key: str
+    title: str
+    category: str
+    roles: tuple[str, ...]
+    optional_roles: tuple[str, ...]
+    forms: tuple[str, ...]
+    optional_forms: tuple[str, ...]
+    source: str
+    as_of: date
+    verified: bool
+
+    @property
+    def client_role(self) -> str:
+        """The role of the person the firm represents on this type of case."""
+        return self.roles[0]
+
+    @property
+    def all_roles(self) -> tuple[str, ...]:
+        return self.roles + self.optional_roles
+
+
+@dataclass(frozen=True)
+class Stage:
+    key: str
+    title: str
+
+
+def _read(name: str) -> dict:
+    with (CATALOG_DIR / name).open("rb") as handle:
+        return tomllib.load(handle)
+
+
+@functools.cache
+def case_types() -> dict[str, CaseType]:
+    """Every case type, keyed by its key, in catalog order."""
+    types = {}
+    for raw in _read("case_types.toml")["case_type"]:
+        for listed in ("roles", "optional_roles", "forms", "optional_forms"):
+            raw[listed] = tuple(raw[listed])
+        types[raw["key"]] = CaseType(**raw)
+    return types
+
+
+@functools.cache
+def stages() -> tuple[Stage, ...]:
+    """The default stages, in the order a case moves through them."""
+    return tuple(Stage(**raw) for raw in _read("stages.toml")["stage"])
+
+
+def stage_title(key: str) -> str:
+    return next((stage.title for stage in stages() if stage.key == key), key)

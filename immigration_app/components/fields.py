@@ -1,0 +1,81 @@
+"""Form fields with a visible label and their error message beside them."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex.vars import Var
+
+_SELECT_STYLE = {
+    "width": "100%",
+    "padding": "8px",
+    "fontSize": "16px",
+    "borderRadius": "6px",
+    "border": "1px solid var(--gray-a7)",
+    "background": "var(--color-surface)",
+}
+
+
+def field_error(errors: Var, name: str) -> rx.Component:
+    return rx.cond(
+        errors.contains(name),
+        rx.text(errors[name], id=f"{name}-error", color_scheme="red", size="2", role="alert"),
+    )
+
+
+def _labelled(label: str, name: str, control: rx.Component, errors: Var | None) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(label, html_for=name, style={"fontWeight": 500, "fontSize": "14px"}),
+        control,
+        field_error(errors, name) if errors is not None else rx.fragment(),
+        spacing="1",
+        width="100%",
+    )
+
+
+def text_field(
+    label: str,
+    name: str,
+    *,
+    errors: Var | None = None,
+    type: str = "text",
+    required: bool = False,
+    autocomplete: str = "off",
+) -> rx.Component:
+    control = rx.input(
+        id=name,
+        name=name,
+        type=type,
+        required=required,
+        auto_complete=autocomplete,
+        aria_describedby=f"{name}-error",
+        size="3",
+        width="100%",
+    )
+    return _labelled(label, name, control, errors)
+
+
+def select_field(
+    label: str,
+    name: str,
+    options: Var | list[tuple[str, str]],
+    *,
+    errors: Var | None = None,
+    empty_label: str | None = None,
+) -> rx.Component:
+    """A native <select>, accessible and the phone's own picker on mobile.
+
+    `options` is a list of (value, text) pairs, fixed or from a state var.
+    """
+    if isinstance(options, Var):
+        choices = rx.foreach(options, lambda option: rx.el.option(option[1], value=option[0]))
+    else:
+        choices = rx.fragment(*[rx.el.option(text, value=value) for value, text in options])
+    control = rx.el.select(
+        rx.el.option(empty_label, value="") if empty_label is not None else rx.fragment(),
+        choices,
+        id=name,
+        name=name,
+        aria_describedby=f"{name}-error",
+        style=_SELECT_STYLE,
+    )
+    return _labelled(label, name, control, errors)

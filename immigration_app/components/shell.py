@@ -1,0 +1,58 @@
+"""The staff pages' frame: navigation, who is signed in, sign-out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import reflex as rx
+
+from immigration_app.state.auth import AuthState
+
+
+def _nav_link(text: str, href: str) -> rx.Component:
+    return rx.link(text, href=href, size="3", weight="medium", underline="hover")
+
+
+def navbar() -> rx.Component:
+    return rx.el.header(
+        rx.hstack(
+            rx.link(rx.heading("Case Desk", size="5"), href="/", underline="none"),
+            rx.el.nav(
+                rx.hstack(
+                    _nav_link("Cases", "/"), _nav_link("New case", "/cases/new"), spacing="5"
+                ),
+                aria_label="Main",
+            ),
+            rx.spacer(),
+            rx.text(AuthState.viewer_name, size="2", color_scheme="gray"),
+            rx.badge(AuthState.viewer_role, variant="soft"),
+            rx.button("Sign out", variant="soft", size="2", on_click=AuthState.submit_sign_out),
+            align="center",
+            spacing="4",
+            width="100%",
+        ),
+        padding="12px 24px",
+        border_bottom="1px solid var(--gray-a5)",
+        background="var(--color-panel-solid)",
+    )
+
+
+def staff_page(
+    *, route: str, title: str, on_load
+) -> Callable[[Callable[[], rx.Component]], Callable]:
+    """Register a staff page: the shell around its content, and its guarded on_load."""
+
+    def decorate(content: Callable[[], rx.Component]) -> Callable:
+        @rx.page(route=route, title=f"{title} · Case Desk", on_load=on_load)
+        def page() -> rx.Component:
+            return rx.box(
+                navbar(),
+                rx.el.main(content(), padding="24px", max_width="1200px", margin="0 auto"),
+                min_height="100vh",
+                background="var(--gray-2)",
+            )
+
+        page.__name__ = content.__name__
+        return page
+
+    return decorate

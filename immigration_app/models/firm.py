@@ -1,0 +1,21 @@
+"""The firm's own settings: one row."""
+
+from __future__ import annotations
+
+from sqlmodel import Field, SQLModel
+
+DATE_FORMATS = {
+    "MM/DD/YYYY": "%m/%d/%Y",
+    "DD/MM/YYYY": "%d/%m/%Y",
+    "YYYY-MM-DD": "%Y-%m-%d",
+}
+
+
+class FirmSettings(SQLModel, table=True):
+    __tablename__ = "firm_settings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    address: str = Field(default="", max_length=500)
+    time_zone: str = Field(default="America/New_York", max_length=64)
+    date_format: str = Field(default="MM/DD/YYYY", max_length=16)

@@ -1,0 +1,41 @@
+"""The append-only event log: a case's timeline and the firm's audit trail.
+
+Only `record_event` writes it. There is deliberately no update or delete.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from immigration_app.models import CaseEvent
+from immigration_app.services.viewer import Viewer
+
+
+def record_event(
+    session: Session,
+    *,
+    kind: str,
+    summary: str,
+    actor: Viewer | None,
+    case_id: int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    client_address: str = "",
+    actor_label: str | None = None,
+) -> CaseEvent:
+    event = CaseEvent(
+        case_id=case_id,
+        actor_user_id=actor.id if actor else None,
+        actor_label=actor_label
+        if actor_label is not None
+        else (actor.email if actor else "system"),
+        kind=kind,
+        summary=summary[:500],
+        before=before,
+        after=after,
+        client_address=client_address[:64],
+    )
+    session.add(event)
+    return event

@@ -1,0 +1,195 @@
+"""Sign-in, signed-in sessions and the sign-in rate limit.
+
+The browser holds an opaque random token; the database keeps only its SHA-256,
+so a copy of the database does not let anyone sign in.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from limits import parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+from sqlmodel import Session, select
+
+from immigration_app.models import AuthSession, User, utcnow
+from immigration_app.services.audit import record_event
+from immigration_app.services.errors import InvalidInput
+from immigration_app.services.passwords import (
+    dummy_hash,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
+from immigration_app.services.users import normalize_email, viewer_of
+from immigration_app.services.viewer import Viewer
+from immigration_app.settings import get_settings
+
+# Sessions are touched at most this often, so reading pages does not write on every event.
+_TOUCH_INTERVAL = timedelta(minutes=1)
+BAD_CREDENTIALS = "The email or password is not right."
+
+
+@dataclass(frozen=True)
+class SignInRefused:
+    """Sign-in failed; the message is safe to show and reveals nothing about accounts.
+
+    Returned rather than raised, so the audit event of the failure is committed.
+    """
+
+    message: str
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    token: str
+    viewer: Viewer
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@functools.cache
+def _limiter_for(storage_url: str) -> MovingWindowRateLimiter:
+    return MovingWindowRateLimiter(storage_from_string(storage_url))
+
+
+def _limiter() -> MovingWindowRateLimiter:
+    # With several workers the counts must be shared, so they live in Redis when it is configured.
+    return _limiter_for(get_settings().redis_url or "memory://")
+
+
+def _login_limits(email: str, client_address: str):
+    settings = get_settings()
+    return [
+        (parse(settings.login_limit_per_account), ("login-account", email)),
+        (parse(settings.login_limit_per_address), ("login-address", client_address or "unknown")),
+    ]
+
+
+def _retry_minutes(limit, keys) -> int:
+    reset_at = _limiter().get_window_stats(limit, *keys).reset_time
+    seconds = max(0.0, reset_at - utcnow().timestamp())
+    return max(1, int(seconds // 60) + 1)
+
+
+def sign_in(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    client_address: str = "",
+    user_agent: str = "",
+) -> SignedIn | SignInRefused:
+    """Check the credentials and open a session, or say why not."""
+    try:
+        email = normalize_email(email)
+    except InvalidInput:
+        return SignInRefused("Enter a valid email address.")
+
+    limits_ = _login_limits(email, client_address)
+    for limit, keys in limits_:
+        if not _limiter().test(limit, *keys):
+            minutes = _retry_minutes(limit, keys)
+            record_event(
+                session,
+                kind="sign_in_blocked",
+                summary=f"Sign-in for {email} refused: too many failed attempts",
+                actor=None,
+                actor_label=email,
+                client_address=client_address,
+            )
+            return SignInRefused(
+                f"Too many failed sign-in attempts. Try again in {minutes} minute"
+                f"{'s' if minutes != 1 else ''}."
+            )
+
+    user = session.exec(select(User).where(User.email == email)).first()
+    password_ok = verify_password(user.password_hash if user else dummy_hash(), password)
+    if user is None or not password_ok or not user.is_active:
+        for limit, keys in limits_:
+            _limiter().hit(limit, *keys)
+        record_event(
+            session,
+            kind="sign_in_failed",
+            summary=f"Failed sign-in for {email}",
+            actor=None,
+            actor_label=email,
+            client_address=client_address,
+        )
+        return SignInRefused(BAD_CREDENTIALS)
+
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(
+        AuthSession(
+            token_sha256=token_digest(token),
+            user_id=user.id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(days=get_settings().session_max_days),
+            user_agent=user_agent[:500],
+            client_address=client_address[:64],
+        )
+    )
+    viewer = viewer_of(user)
+    record_event(
+        session,
+        kind="sign_in",
+        summary=f"{email} signed in",
+        actor=viewer,
+        client_address=client_address,
+    )
+    return SignedIn(token=token, viewer=viewer)
+
+
+def viewer_for_token(session: Session, token: str) -> Viewer | None:
+    """The staff member a session token belongs to, if the session is still valid."""
+    if not token:
+        return None
+    row = session.exec(
+        select(AuthSession, User)
+        .join(User, User.id == AuthSession.user_id)
+        .where(AuthSession.token_sha256 == token_digest(token))
+    ).first()
+    if row is None:
+        return None
+    auth_session, user = row
+    now = utcnow()
+    idle_limit = timedelta(hours=get_settings().session_idle_hours)
+    if (
+        auth_session.revoked_at is not None
+        or auth_session.expires_at <= now
+        or auth_session.last_seen_at + idle_limit <= now
+        or not user.is_active
+    ):
+        return None
+    if now - auth_session.last_seen_at >= _TOUCH_INTERVAL:
+        auth_session.last_seen_at = now
+        session.add(auth_session)
+    return viewer_of(user)
+
+
+def sign_out(session: Session, *, token: str) -> None:
+    auth_session = session.exec(
+        select(AuthSession).where(AuthSession.token_sha256 == token_digest(token))
+    ).first()
+    if auth_session is None or auth_session.revoked_at is not None:
+        return
+    auth_session.revoked_at = utcnow()
+    session.add(auth_session)
+    user = session.get(User, auth_session.user_id)
+    record_event(
+        session,
+        kind="sign_out",
+        summary=f"{user.email} signed out",
+        actor=viewer_of(user),
+    )

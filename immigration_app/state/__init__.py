@@ -1,0 +1,1 @@
+"""Reflex state classes: they authorise, call services and hold what pages show."""
