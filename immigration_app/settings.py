@@ -22,7 +22,6 @@ class Settings:
     login_limit_per_account: str
     login_limit_per_address: str
     secure_cookies: bool
-    app_url: str
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -37,7 +36,6 @@ class Settings:
             login_limit_per_account=env.get("LOGIN_LIMIT_PER_ACCOUNT", "5/15 minutes"),
             login_limit_per_address=env.get("LOGIN_LIMIT_PER_ADDRESS", "30/15 minutes"),
             secure_cookies=_flag(env.get("SECURE_COOKIES", "false")),
-            app_url=env.get("APP_URL", "http://localhost:3000"),
         )
 
     @property

@@ -55,20 +55,24 @@ def dashboard() -> rx.Component:
             align="center",
         ),
         rx.cond(
-            DashboardState.rows.length() > 0,
-            rx.card(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(*[rx.table.column_header_cell(name) for name in _COLUMNS])
+            ~DashboardState.loaded,
+            rx.center(rx.spinner(size="3"), padding="48px", aria_label="Loading cases"),
+            rx.cond(
+                DashboardState.rows.length() > 0,
+                rx.card(
+                    rx.table.root(
+                        rx.table.header(
+                            rx.table.row(*[rx.table.column_header_cell(name) for name in _COLUMNS])
+                        ),
+                        rx.table.body(rx.foreach(DashboardState.rows, _case_row)),
+                        aria_label="Open cases",
+                        width="100%",
                     ),
-                    rx.table.body(rx.foreach(DashboardState.rows, _case_row)),
-                    aria_label="Open cases",
                     width="100%",
+                    overflow_x="auto",
                 ),
-                width="100%",
-                overflow_x="auto",
+                _empty_state(),
             ),
-            _empty_state(),
         ),
         spacing="5",
         width="100%",

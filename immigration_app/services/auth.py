@@ -65,6 +65,11 @@ def _limiter() -> MovingWindowRateLimiter:
     return _limiter_for(get_settings().redis_url or "memory://")
 
 
+def clear_sign_in_limits() -> None:
+    """Forget every failed-attempt count (after an admin has helped a locked-out user)."""
+    _limiter().storage.reset()
+
+
 def _login_limits(email: str, client_address: str):
     settings = get_settings()
     return [

@@ -50,7 +50,7 @@ def staff_only(*roles: Role) -> Callable[[Callable], Callable]:
         @functools.wraps(handler)
         async def guarded(self: rx.State, *args, **kwargs):
             auth = await self.get_state(AuthState)
-            viewer = await auth.resolve_viewer()
+            viewer = await auth._resolve_viewer()
             if viewer is None:
                 return rx.redirect(f"/login?next={quote(self.router.url.path or '/')}")
             if viewer.role not in allowed:
@@ -87,7 +87,7 @@ class AuthState(rx.State):
     viewer_role: str = ""
     sign_in_error: str = ""
 
-    async def resolve_viewer(self) -> Viewer | None:
+    async def _resolve_viewer(self) -> Viewer | None:
         """Look the cookie's session up in the database; a revoked or idle one is gone."""
         viewer = await call(viewer_for_token, token=self.session_token)
         self.viewer_name = viewer.full_name if viewer else ""
@@ -97,7 +97,7 @@ class AuthState(rx.State):
     @rx.event
     @public
     async def redirect_if_signed_in(self):
-        if await self.resolve_viewer() is not None:
+        if await self._resolve_viewer() is not None:
             return rx.redirect("/")
         self.sign_in_error = ""
 

@@ -24,11 +24,13 @@ from immigration_app.state.services import call
 
 class DashboardState(rx.State):
     rows: list[CaseRow] = []
+    loaded: bool = False
 
     @rx.event
     @staff_only()
     async def load(self):
         self.rows = await call(list_cases, viewer=current_viewer())
+        self.loaded = True
 
 
 class NewCaseState(rx.State):

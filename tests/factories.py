@@ -1,0 +1,51 @@
+"""Test data builders: staff accounts and cases with sensible defaults."""
+
+from __future__ import annotations
+
+import itertools
+
+from sqlmodel import Session
+
+from immigration_app.models import Case, User
+from immigration_app.services.cases import open_case
+from immigration_app.services.people import PersonInput
+from immigration_app.services.users import create_user, viewer_of
+from immigration_app.services.viewer import Viewer
+
+PASSWORD = "correct horse battery staple"
+_numbers = itertools.count(1)
+
+
+def make_user(session: Session, *, role: str = "paralegal", email: str | None = None) -> User:
+    number = next(_numbers)
+    return create_user(
+        session,
+        email=email or f"{role}{number}@firm.example",
+        full_name=f"{role.title()} Number{number}",
+        role=role,
+        password=PASSWORD,
+        actor=None,
+    )
+
+
+def make_viewer(session: Session, *, role: str = "paralegal") -> Viewer:
+    return viewer_of(make_user(session, role=role))
+
+
+def make_case(
+    session: Session,
+    *,
+    actor: Viewer,
+    case_type: str = "n400-naturalization",
+    family_name: str = "Garcia",
+    attorney_id: int | None = None,
+    paralegal_id: int | None = None,
+) -> Case:
+    return open_case(
+        session,
+        actor=actor,
+        case_type=case_type,
+        client=PersonInput(family_name=family_name, given_name="Maria", date_of_birth="1980-05-17"),
+        attorney_id=attorney_id,
+        paralegal_id=paralegal_id,
+    )

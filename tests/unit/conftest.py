@@ -1,0 +1,40 @@
+"""Unit tests run against a real, migrated database, emptied after each test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from sqlmodel import Session, SQLModel
+
+from tests.conftest import data_dir_for, database_url_for
+
+os.environ["DATA_DIR"] = str(data_dir_for("unit"))
+os.environ["DATABASE_URL"] = database_url_for("unit")
+
+from immigration_app.settings import get_settings  # noqa: E402
+
+get_settings.cache_clear()
+
+from immigration_app.services.auth import clear_sign_in_limits  # noqa: E402
+from immigration_app.services.db import get_engine, session_scope  # noqa: E402
+from immigration_app.services.schema import migrate_to_head  # noqa: E402
+
+migrate_to_head()
+
+
+@pytest.fixture(autouse=True)
+def _empty_database() -> Iterator[None]:
+    yield
+    with get_engine().begin() as connection:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(table.delete())
+    clear_sign_in_limits()
+
+
+@pytest.fixture
+def session() -> Iterator[Session]:
+    """A session whose work is committed when the test's block ends."""
+    with session_scope() as db_session:
+        yield db_session

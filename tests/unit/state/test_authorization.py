@@ -1,0 +1,136 @@
+"""Every handler checks who is calling, on the server, whatever the browser sends."""
+
+import pytest
+
+from immigration_app.models import Role
+from immigration_app.services.auth import sign_in
+from immigration_app.services.cases import list_cases
+from immigration_app.services.db import session_scope
+from immigration_app.state.auth import AuthState, staff_only
+from immigration_app.state.cases import CaseState, DashboardState, NewCaseState
+from immigration_app.state.services import call
+from tests.factories import PASSWORD, make_case, make_user, make_viewer
+from tests.unit.state.conftest import app_states, redirect_target
+
+pytestmark = pytest.mark.anyio
+
+
+async def _sign_in_as(tab, role: str):
+    with session_scope() as session:
+        user = make_user(session, role=role)
+    outcome = await call(sign_in, email=user.email, password=PASSWORD)
+    tab.state(AuthState).session_token = outcome.token
+    return outcome.viewer
+
+
+def test_every_event_handler_declares_who_may_call_it():
+    unguarded = []
+    for state in app_states():
+        for name, handler in state.event_handlers.items():
+            # setvar only dispatches to set_<var> handlers, which are listed and checked themselves.
+            if name == "setvar":
+                continue
+            if not hasattr(handler.fn, "allowed_roles"):
+                unguarded.append(f"{state.__name__}.{name}")
+    assert unguarded == [], f"handlers without @staff_only or @public: {unguarded}"
+    assert any(True for _ in app_states()), "no app states found: the check would pass vacuously"
+
+
+def test_setvar_cannot_set_any_var_because_there_are_no_setters():
+    for state in app_states():
+        setters = [name for name in state.event_handlers if name.startswith("set_")]
+        assert setters == [], f"{state.__name__} has setters; guard each with @staff_only"
+
+
+@pytest.mark.parametrize("state_class", [DashboardState, NewCaseState, CaseState])
+async def test_signed_out_caller_is_sent_to_sign_in_and_gets_no_data(tab, state_class, session):
+    attorney = make_viewer(session, role="attorney")
+    make_case(session, actor=attorney)
+    session.commit()
+    state = tab.state(state_class)
+    event = await state.load()
+    assert redirect_target(event).startswith("/login")
+    assert getattr(state, "rows", []) == []
+    assert getattr(state, "attorneys", []) == []
+
+
+async def test_forged_cookie_is_treated_as_signed_out(tab):
+    tab.state(AuthState).session_token = "forged-token-value"
+    event = await tab.state(DashboardState).load()
+    assert redirect_target(event).startswith("/login")
+
+
+async def test_signed_in_paralegal_sees_their_cases(tab):
+    viewer = await _sign_in_as(tab, "paralegal")
+    with session_scope() as session:
+        attorney = make_viewer(session, role="attorney")
+        make_case(session, actor=attorney, paralegal_id=viewer.id, family_name="Assigned")
+        other = make_viewer(session, role="paralegal")
+        make_case(session, actor=attorney, paralegal_id=other.id, family_name="Elsewhere")
+    dashboard = tab.state(DashboardState)
+    assert await dashboard.load() is None
+    assert [row.client for row in dashboard.rows] == ["Maria Assigned"]
+
+
+async def test_forged_case_reference_for_someone_elses_case_shows_nothing(tab):
+    await _sign_in_as(tab, "paralegal")
+    with session_scope() as session:
+        attorney = make_viewer(session, role="attorney")
+        other = make_viewer(session, role="paralegal")
+        theirs = make_case(session, actor=attorney, paralegal_id=other.id)
+    case_state = tab.state(CaseState)
+    case_state.router = case_state.router.__class__.from_router_data(
+        {"pathname": f"/cases/{theirs.reference}", "asPath": f"/cases/{theirs.reference}"}
+    )
+    await case_state.load()
+    assert case_state.status == "missing"
+    assert case_state.timeline == []
+
+
+async def test_role_restricted_handler_refuses_other_roles(tab):
+    calls = []
+
+    @staff_only(Role.ADMIN)
+    async def admin_chore(state):
+        calls.append(state)
+
+    await _sign_in_as(tab, "paralegal")
+    dashboard = tab.state(DashboardState)
+    refused = await admin_chore(dashboard)
+    assert calls == []
+    assert refused is not None and redirect_target(refused) is None  # a toast, not a redirect
+
+    await _sign_in_as(tab, "admin")
+    await admin_chore(dashboard)
+    assert calls == [dashboard]
+
+
+async def test_new_case_submit_refuses_signed_out_callers_and_writes_nothing(tab):
+    form = {"case_type": "n400-naturalization", "family_name": "Lee", "given_name": "Ann"}
+    event = await tab.state(NewCaseState).submit(form)
+    assert redirect_target(event).startswith("/login")
+    with session_scope() as session:
+        admin = make_viewer(session, role="admin")
+        assert list_cases(session, viewer=admin) == []
+
+
+async def test_new_case_submit_shows_field_errors_and_keeps_nothing(tab):
+    await _sign_in_as(tab, "attorney")
+    new_case = tab.state(NewCaseState)
+    await new_case.submit({"case_type": "made-up", "family_name": "", "given_name": "Ann"})
+    assert set(new_case.errors) == {"case_type", "family_name"}
+
+
+async def test_new_case_submit_opens_the_case_and_goes_to_it(tab):
+    await _sign_in_as(tab, "paralegal")
+    new_case = tab.state(NewCaseState)
+    event = await new_case.submit(
+        {
+            "case_type": "daca-renewal",
+            "family_name": "Lee",
+            "given_name": "Ann",
+            "attorney_id": "abc",
+        }
+    )
+    assert new_case.errors == {}
+    assert redirect_target(event).startswith("/cases/")
