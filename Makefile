@@ -42,7 +42,7 @@ browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 
 bench: $(VENV)/.dev
-	@for b in bench/[a-z]*.py; do $(BIN)/python -m bench.$$(basename $$b .py) || exit 1; done
+	@for b in bench/[a-z]*.py; do [ -e "$$b" ] || continue; $(BIN)/python -m bench.$$(basename $$b .py) || exit 1; done
 
 # Developers: re-pin dependencies after editing pyproject.toml.
 lock: $(VENV)/.dev
