@@ -50,7 +50,8 @@ def _server_env() -> dict[str, str]:
         "REFLEX_USE_NPM": "1",
         "REFLEX_TELEMETRY_ENABLED": "false",
         "REFLEX_CHECK_LATEST_VERSION": "false",
-        "REFLEX_HTTP_CLIENT_BIND_ADDRESS": "0.0.0.0",
+        # Binds outgoing requests only; it skips an IPv4 probe that cannot reach out here.
+        "REFLEX_HTTP_CLIENT_BIND_ADDRESS": "0.0.0.0",  # noqa: S104
     }
 
 

@@ -13,7 +13,7 @@ from tests.conftest import data_dir_for, database_url_for
 os.environ["DATA_DIR"] = str(data_dir_for("unit"))
 os.environ["DATABASE_URL"] = database_url_for("unit")
 
-from immigration_app.settings import get_settings  # noqa: E402
+from immigration_app.settings import get_settings
 
 get_settings.cache_clear()
 
