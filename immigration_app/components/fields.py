@@ -40,11 +40,13 @@ def text_field(
     type: str = "text",
     required: bool = False,
     autocomplete: str = "off",
+    default_value: Var | str | None = None,
 ) -> rx.Component:
     control = rx.input(
         id=name,
         name=name,
         type=type,
+        default_value=default_value,
         required=required,
         auto_complete=autocomplete,
         aria_describedby=f"{name}-error",
@@ -61,6 +63,7 @@ def select_field(
     *,
     errors: Var | None = None,
     empty_label: str | None = None,
+    default_value: Var | str | None = None,
 ) -> rx.Component:
     """A native <select>, accessible and the phone's own picker on mobile.
 
@@ -75,6 +78,7 @@ def select_field(
         choices,
         id=name,
         name=name,
+        default_value=default_value,
         aria_describedby=f"{name}-error",
         style=_SELECT_STYLE,
     )

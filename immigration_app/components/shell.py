@@ -19,7 +19,18 @@ def navbar() -> rx.Component:
             rx.link(rx.heading("Case Desk", size="5"), href="/", underline="none"),
             rx.el.nav(
                 rx.hstack(
-                    _nav_link("Cases", "/"), _nav_link("New case", "/cases/new"), spacing="5"
+                    _nav_link("Cases", "/"),
+                    _nav_link("New case", "/cases/new"),
+                    # Shown to admins only for tidiness; the pages' handlers refuse everyone else.
+                    rx.cond(
+                        AuthState.viewer_role == "admin",
+                        rx.hstack(
+                            _nav_link("Team", "/admin/team"),
+                            _nav_link("Firm settings", "/admin/firm"),
+                            spacing="5",
+                        ),
+                    ),
+                    spacing="5",
                 ),
                 aria_label="Main",
             ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from immigration_app.components.shell import staff_page
+from immigration_app.components.tables import data_table
 from immigration_app.services.cases import CaseRow
 from immigration_app.state.cases import DashboardState
 
@@ -59,18 +60,7 @@ def dashboard() -> rx.Component:
             rx.center(rx.spinner(size="3"), padding="48px", aria_label="Loading cases"),
             rx.cond(
                 DashboardState.rows.length() > 0,
-                rx.card(
-                    rx.table.root(
-                        rx.table.header(
-                            rx.table.row(*[rx.table.column_header_cell(name) for name in _COLUMNS])
-                        ),
-                        rx.table.body(rx.foreach(DashboardState.rows, _case_row)),
-                        aria_label="Open cases",
-                        width="100%",
-                    ),
-                    width="100%",
-                    overflow_x="auto",
-                ),
+                data_table("Open cases", _COLUMNS, rx.foreach(DashboardState.rows, _case_row)),
                 _empty_state(),
             ),
         ),

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 from sqlmodel import Session, select
 
 from immigration_app.models import DATE_FORMATS, FirmSettings, utcnow
+from immigration_app.services.audit import record_event
+from immigration_app.services.errors import InvalidInput
+from immigration_app.services.viewer import Viewer
 
 
 @dataclass(frozen=True)
@@ -39,3 +42,52 @@ def firm_settings(session: Session) -> FirmSettings:
 def firm_clock(session: Session) -> FirmClock:
     settings = firm_settings(session)
     return FirmClock(time_zone=ZoneInfo(settings.time_zone), date_format=settings.date_format)
+
+
+US_TIME_ZONES = (
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "America/Puerto_Rico",
+)
+
+
+def update_firm_settings(
+    session: Session,
+    *,
+    actor: Viewer,
+    name: str,
+    address: str,
+    time_zone: str,
+    date_format: str,
+) -> FirmSettings:
+    problems = {}
+    if not name.strip():
+        problems["name"] = "Enter the firm's name."
+    if time_zone not in available_timezones():
+        problems["time_zone"] = "Choose a time zone from the list."
+    if date_format not in DATE_FORMATS:
+        problems["date_format"] = "Choose a date format from the list."
+    if problems:
+        raise InvalidInput(problems)
+    settings = firm_settings(session)
+    before = settings.model_dump(exclude={"id"})
+    settings.name, settings.address = name.strip(), address.strip()
+    settings.time_zone, settings.date_format = time_zone, date_format
+    session.add(settings)
+    after = settings.model_dump(exclude={"id"})
+    changed = sorted(key for key in after if after[key] != before[key])
+    if changed:
+        record_event(
+            session,
+            kind="firm_settings_changed",
+            summary=f"Firm settings changed: {', '.join(changed)}",
+            actor=actor,
+            before={key: before[key] for key in changed},
+            after={key: after[key] for key in changed},
+        )
+    return settings

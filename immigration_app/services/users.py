@@ -1,13 +1,15 @@
-"""Staff accounts: creation with validation, look-ups."""
+"""Staff accounts: creation with validation, roles, deactivation, look-ups."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from email_validator import EmailNotValidError, validate_email
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from immigration_app.models import Role, User
 from immigration_app.services.audit import record_event
-from immigration_app.services.errors import InvalidInput
+from immigration_app.services.errors import InvalidInput, NotFound
 from immigration_app.services.passwords import hash_password, password_problem
 from immigration_app.services.viewer import Viewer
 
@@ -76,3 +78,86 @@ def active_staff(session: Session, *, role: Role | None = None) -> list[User]:
 
 def viewer_of(user: User) -> Viewer:
     return Viewer(id=user.id, email=user.email, full_name=user.full_name, role=Role(user.role))
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    id: int
+    full_name: str
+    email: str
+    role: str
+    is_active: bool
+
+
+def list_staff(session: Session) -> list[StaffRow]:
+    """Everyone with an account, active first, then by name."""
+    users = session.exec(select(User).order_by(User.is_active.desc(), User.full_name))
+    return [
+        StaffRow(
+            id=user.id,
+            full_name=user.full_name,
+            email=user.email,
+            role=user.role,
+            is_active=user.is_active,
+        )
+        for user in users
+    ]
+
+
+def _other_active_admins(session: Session, user_id: int) -> int:
+    return session.exec(
+        select(func.count())
+        .select_from(User)
+        .where(User.role == Role.ADMIN, User.is_active, User.id != user_id)
+    ).one()
+
+
+def _staff_member(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"No user {user_id}")
+    return user
+
+
+def set_user_active(session: Session, *, actor: Viewer, user_id: int, active: bool) -> User:
+    """Deactivate (their sessions stop working at once) or reactivate an account."""
+    user = _staff_member(session, user_id)
+    if user.is_active == active:
+        return user
+    if not active and user.id == actor.id:
+        raise InvalidInput({"user": "You cannot deactivate your own account."})
+    if not active and user.role == Role.ADMIN and _other_active_admins(session, user.id) == 0:
+        raise InvalidInput({"user": "The firm needs at least one active admin."})
+    user.is_active = active
+    session.add(user)
+    record_event(
+        session,
+        kind="user_reactivated" if active else "user_deactivated",
+        summary=f"{user.email} {'reactivated' if active else 'deactivated'}",
+        actor=actor,
+        before={"is_active": not active},
+        after={"is_active": active},
+    )
+    return user
+
+
+def change_role(session: Session, *, actor: Viewer, user_id: int, role: str) -> User:
+    user = _staff_member(session, user_id)
+    if role not in {r.value for r in Role}:
+        raise InvalidInput({"role": "Choose admin, attorney or paralegal."})
+    if user.role == role:
+        return user
+    if user.role == Role.ADMIN and _other_active_admins(session, user.id) == 0:
+        raise InvalidInput({"role": "The firm needs at least one active admin."})
+    before = user.role
+    user.role = Role(role)
+    session.add(user)
+    record_event(
+        session,
+        kind="user_role_changed",
+        summary=f"{user.email}: role changed from {before} to {role}",
+        actor=actor,
+        before={"role": str(before)},
+        after={"role": role},
+    )
+    return user

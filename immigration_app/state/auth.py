@@ -54,7 +54,7 @@ def staff_only(*roles: Role) -> Callable[[Callable], Callable]:
             if viewer is None:
                 return rx.redirect(f"/login?next={quote(self.router.url.path or '/')}")
             if viewer.role not in allowed:
-                return rx.toast.error("Your role does not allow this.")
+                return [rx.toast.error("Your role does not allow this."), rx.redirect("/")]
             token = _viewer.set(viewer)
             try:
                 result = handler(self, *args, **kwargs)

@@ -4,16 +4,9 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from immigration_app.services.demo import DEMO_SIGN_INS
+from tests.e2e.flows import demo, sign_in, sign_in_to_dashboard, sign_out
 
-PARALEGAL = next(entry for entry in DEMO_SIGN_INS if entry.role == "paralegal")
-
-
-def sign_in(page: Page, email: str, password: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+PARALEGAL = demo("paralegal")
 
 
 def test_paralegal_signs_in_opens_a_case_and_sees_it_on_the_dashboard(page: Page):
@@ -66,8 +59,7 @@ def test_sign_in_returns_to_the_page_asked_for(page: Page):
 
 
 def test_server_side_errors_appear_next_to_the_field_and_typed_data_stays(page: Page):
-    sign_in(page, PARALEGAL.email, PARALEGAL.password)
-    expect(page.get_by_role("heading", name="Open cases", exact=True)).to_be_visible()
+    sign_in_to_dashboard(page, PARALEGAL)
     page.goto("/cases/new")
     page.get_by_label("Family name (last name)").fill("Silva")
     page.get_by_label("Given name (first name)").fill("Ana")
@@ -81,9 +73,7 @@ def test_server_side_errors_appear_next_to_the_field_and_typed_data_stays(page: 
 
 
 def test_sign_out_ends_the_session(page: Page):
-    sign_in(page, PARALEGAL.email, PARALEGAL.password)
-    expect(page.get_by_role("heading", name="Open cases", exact=True)).to_be_visible()
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    sign_in_to_dashboard(page, PARALEGAL)
+    sign_out(page)
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/login"))

@@ -3,7 +3,8 @@ from sqlmodel import func, select
 
 from immigration_app.models import CaseEvent, User
 from immigration_app.services.errors import InvalidInput
-from immigration_app.services.users import create_user
+from immigration_app.services.users import change_role, create_user, list_staff, set_user_active
+from tests.factories import make_user, make_viewer
 
 
 def _create(session, **overrides):
@@ -58,3 +59,38 @@ def test_every_problem_is_reported_at_once(session):
     with pytest.raises(InvalidInput) as raised:
         _create(session, email="bad", password="short", role="boss", full_name="")
     assert set(raised.value.fields) == {"email", "password", "role", "full_name"}
+
+
+def test_deactivating_an_account_is_logged_and_cannot_lock_the_firm_out(session):
+    admin = make_viewer(session, role="admin")
+    paralegal = make_user(session, role="paralegal")
+    set_user_active(session, actor=admin, user_id=paralegal.id, active=False)
+    assert not paralegal.is_active
+    event = session.exec(select(CaseEvent).where(CaseEvent.kind == "user_deactivated")).one()
+    assert (event.actor_user_id, event.after) == (admin.id, {"is_active": False})
+
+    with pytest.raises(InvalidInput, match="your own account"):
+        set_user_active(session, actor=admin, user_id=admin.id, active=False)
+
+
+def test_the_last_active_admin_keeps_the_admin_role(session):
+    admin = make_viewer(session, role="admin")
+    other_admin = make_viewer(session, role="admin")
+    change_role(session, actor=admin, user_id=other_admin.id, role="attorney")
+    with pytest.raises(InvalidInput, match="at least one active admin"):
+        change_role(session, actor=admin, user_id=admin.id, role="paralegal")
+    roles = session.exec(select(CaseEvent.after).where(CaseEvent.kind == "user_role_changed")).all()
+    assert roles == [{"role": "attorney"}]
+
+
+def test_role_change_to_an_unknown_role_is_refused(session):
+    admin = make_viewer(session, role="admin")
+    with pytest.raises(InvalidInput):
+        change_role(session, actor=admin, user_id=admin.id, role="owner")
+
+
+def test_staff_list_shows_active_people_first(session):
+    make_user(session, role="attorney").is_active = False
+    make_user(session, role="paralegal")
+    session.flush()
+    assert [row.is_active for row in list_staff(session)] == [True, False]

@@ -6,6 +6,12 @@ import pytest
 import reflex as rx
 
 import immigration_app.immigration_app  # noqa: F401  (registers every page and state)
+from immigration_app.services.auth import sign_in
+from immigration_app.services.db import session_scope
+from immigration_app.services.viewer import Viewer
+from immigration_app.state.auth import AuthState
+from immigration_app.state.services import call
+from tests.factories import PASSWORD, make_user
 
 
 class Tab:
@@ -41,3 +47,12 @@ def app_states(base: type[rx.State] = rx.State):
         if state.__module__.startswith("immigration_app."):
             yield state
         yield from app_states(state)
+
+
+async def sign_in_as(tab: Tab, role: str) -> Viewer:
+    """Sign a new user of `role` in, and give this tab their session cookie."""
+    with session_scope() as session:
+        user = make_user(session, role=role)
+    outcome = await call(sign_in, email=user.email, password=PASSWORD)
+    tab.state(AuthState).session_token = outcome.token
+    return outcome.viewer

@@ -1,0 +1,62 @@
+"""/admin/firm: the firm's name, address, time zone and date format."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from immigration_app.components.fields import select_field, text_field
+from immigration_app.components.shell import staff_page
+from immigration_app.state.admin import FirmSettingsState
+
+
+def _form() -> rx.Component:
+    state = FirmSettingsState
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                text_field("Firm name", "name", errors=state.errors, default_value=state.name),
+                text_field("Address", "address", errors=state.errors, default_value=state.address),
+                select_field(
+                    "Time zone",
+                    "time_zone",
+                    state.time_zones,
+                    errors=state.errors,
+                    default_value=state.time_zone,
+                ),
+                select_field(
+                    "Date format",
+                    "date_format",
+                    state.date_formats,
+                    errors=state.errors,
+                    default_value=state.date_format,
+                ),
+                rx.text(
+                    "Dates and times everywhere in the app are shown in this zone and format.",
+                    size="2",
+                    color_scheme="gray",
+                ),
+                rx.button("Save settings", type="submit", size="3"),
+                spacing="4",
+                width="100%",
+            ),
+            on_submit=state.save,
+            reset_on_submit=False,
+            key=state.version,
+        ),
+        width="100%",
+        max_width="640px",
+    )
+
+
+@staff_page(route="/admin/firm", title="Firm settings", on_load=FirmSettingsState.load)
+def firm_settings() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Firm settings", size="7", as_="h1"),
+        rx.cond(
+            FirmSettingsState.version > 0,
+            _form(),
+            rx.center(rx.spinner(size="3"), padding="48px", aria_label="Loading settings"),
+        ),
+        spacing="5",
+        width="100%",
+    )

@@ -1,0 +1,122 @@
+"""States behind the admin pages: the firm's team and its settings."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from immigration_app.models import DATE_FORMATS, Role
+from immigration_app.services.errors import InvalidInput, NotFound
+from immigration_app.services.firm import US_TIME_ZONES, firm_settings, update_firm_settings
+from immigration_app.services.users import (
+    StaffRow,
+    change_role,
+    create_user,
+    list_staff,
+    set_user_active,
+)
+from immigration_app.state.auth import current_viewer, staff_only
+from immigration_app.state.services import call
+
+
+class TeamState(rx.State):
+    staff: list[StaffRow] = []
+    errors: dict[str, str] = {}
+    form_key: int = 0  # bumped to clear the add form after a success
+
+    async def _reload(self) -> None:
+        self.staff = await call(list_staff)
+
+    @rx.event
+    @staff_only(Role.ADMIN)
+    async def load(self):
+        self.errors = {}
+        await self._reload()
+
+    @rx.event
+    @staff_only(Role.ADMIN)
+    async def add_member(self, form_data: dict):
+        field = {name: str(value) for name, value in form_data.items()}
+        try:
+            await call(
+                create_user,
+                email=field.get("email", ""),
+                full_name=field.get("full_name", ""),
+                role=field.get("role", ""),
+                password=field.get("password", ""),
+                actor=current_viewer(),
+            )
+        except InvalidInput as error:
+            self.errors = error.fields
+            return
+        self.errors = {}
+        self.form_key += 1
+        await self._reload()
+        return rx.toast.success(f"{field['full_name'].strip()} can now sign in.")
+
+    @rx.event
+    @staff_only(Role.ADMIN)
+    async def update_access(self, user_id: int, active: bool):
+        return await self._apply(set_user_active, user_id=int(user_id), active=bool(active))
+
+    @rx.event
+    @staff_only(Role.ADMIN)
+    async def update_role(self, user_id: int, role: str):
+        return await self._apply(change_role, user_id=int(user_id), role=str(role))
+
+    async def _apply(self, service, **kwargs):
+        """Run an account change, then show the list as it now stands, and say how it went."""
+        try:
+            user = await call(service, actor=current_viewer(), **kwargs)
+            outcome = rx.toast.success(f"Saved the change to {user.full_name}.")
+        except InvalidInput as error:
+            outcome = rx.toast.error(" ".join(error.fields.values()))
+        except NotFound:
+            outcome = rx.toast.error("That account no longer exists.")
+        await self._reload()
+        return outcome
+
+
+class FirmSettingsState(rx.State):
+    name: str = ""
+    address: str = ""
+    time_zone: str = ""
+    date_format: str = ""
+    time_zones: list[tuple[str, str]] = []
+    date_formats: list[tuple[str, str]] = [(key, key) for key in DATE_FORMATS]
+    errors: dict[str, str] = {}
+    # Bumped on every load: the form is redrawn with the saved values as its defaults.
+    version: int = 0
+
+    @rx.event
+    @staff_only(Role.ADMIN)
+    async def load(self):
+        settings = await call(firm_settings)
+        self.name, self.address = settings.name, settings.address
+        self.time_zone, self.date_format = settings.time_zone, settings.date_format
+        zones = list(US_TIME_ZONES)
+        if self.time_zone not in zones:
+            zones.append(self.time_zone)
+        self.time_zones = [(zone, zone.replace("_", " ")) for zone in zones]
+        self.errors = {}
+        self.version += 1
+
+    @rx.event
+    @staff_only(Role.ADMIN)
+    async def save(self, form_data: dict):
+        field = {name: str(value) for name, value in form_data.items()}
+        try:
+            await call(
+                update_firm_settings,
+                actor=current_viewer(),
+                name=field.get("name", ""),
+                address=field.get("address", ""),
+                time_zone=field.get("time_zone", ""),
+                date_format=field.get("date_format", ""),
+            )
+        except InvalidInput as error:
+            self.errors = error.fields
+            return
+        self.errors = {}
+        self.name, self.address = field["name"].strip(), field.get("address", "").strip()
+        self.time_zone, self.date_format = field["time_zone"], field["date_format"]
+        return rx.toast.success("Firm settings saved.")
