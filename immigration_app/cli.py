@@ -34,14 +34,14 @@ def create_user(
     """Add a staff account."""
     try:
         with session_scope() as session:
-            create_user_account(
+            user = create_user_account(
                 session, email=email, full_name=full_name, role=role, password=password, actor=None
             )
     except InvalidInput as error:
         for field, message in error.fields.items():
             typer.secho(f"{field}: {message}", fg=typer.colors.RED, err=True)
         raise typer.Exit(code=2) from None
-    typer.echo(f"Created {role} {email}.")
+    typer.echo(f"Created {user.role} {user.email}.")
 
 
 @app.command("seed-demo")

@@ -41,6 +41,7 @@ def navbar() -> rx.Component:
             align="center",
             spacing="4",
             width="100%",
+            wrap="wrap",
         ),
         padding="12px 24px",
         border_bottom="1px solid var(--gray-a5)",
