@@ -3,5 +3,6 @@
 import reflex as rx
 
 import immigration_app.pages  # noqa: F401  (registers the pages)
+from immigration_app.api.routes import api
 
-app = rx.App()
+app = rx.App(api_transformer=api)

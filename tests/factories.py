@@ -6,8 +6,9 @@ import itertools
 
 from sqlmodel import Session
 
+from immigration_app import catalog
 from immigration_app.models import Case, User
-from immigration_app.services.cases import open_case
+from immigration_app.services.cases import MemberInput, open_case
 from immigration_app.services.people import PersonInput
 from immigration_app.services.users import create_user, viewer_of
 from immigration_app.services.viewer import Viewer
@@ -41,11 +42,16 @@ def make_case(
     attorney_id: int | None = None,
     paralegal_id: int | None = None,
 ) -> Case:
+    client = PersonInput(family_name=family_name, given_name="Maria", date_of_birth="1980-05-17")
     return open_case(
         session,
         actor=actor,
         case_type=case_type,
-        client=PersonInput(family_name=family_name, given_name="Maria", date_of_birth="1980-05-17"),
+        members=[MemberInput(role=client_role(case_type), new_person=client)],
         attorney_id=attorney_id,
         paralegal_id=paralegal_id,
     )
+
+
+def client_role(case_type: str) -> str:
+    return catalog.case_types()[case_type].client_role

@@ -41,6 +41,7 @@ class CaseType:
 class Stage:
     key: str
     title: str
+    waiting_on: str = ""  # "client" or "review" while a case waits on someone outside staff work
 
 
 def _read(name: str) -> dict:
@@ -67,3 +68,8 @@ def stages() -> tuple[Stage, ...]:
 
 def stage_title(key: str) -> str:
     return next((stage.title for stage in stages() if stage.key == key), key)
+
+
+def stages_waiting_on(party: str) -> tuple[str, ...]:
+    """Keys of the stages in which a case waits on `party` ("client" or "review")."""
+    return tuple(stage.key for stage in stages() if stage.waiting_on == party)

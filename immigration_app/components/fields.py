@@ -83,3 +83,10 @@ def select_field(
         style=_SELECT_STYLE,
     )
     return _labelled(label, name, control, errors)
+
+
+def text_area(label: str, name: str, *, errors: Var | None = None, rows: int = 4) -> rx.Component:
+    control = rx.text_area(
+        id=name, name=name, rows=str(rows), aria_describedby=f"{name}-error", width="100%"
+    )
+    return _labelled(label, name, control, errors)

@@ -1,6 +1,15 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
-from immigration_app.models.cases import Case, CaseEvent, CaseMember, MemberRole, ReceiptNumber
+from immigration_app.models.cases import (
+    Case,
+    CaseEvent,
+    CaseMember,
+    CaseNote,
+    Deadline,
+    DeadlineStatus,
+    MemberRole,
+    ReceiptNumber,
+)
 from immigration_app.models.firm import DATE_FORMATS, FirmSettings
 from immigration_app.models.people import (
     Address,
@@ -10,6 +19,7 @@ from immigration_app.models.people import (
     OtherName,
     Parent,
     Person,
+    PersonSearchToken,
     TravelEntry,
 )
 from immigration_app.models.types import utcnow
@@ -22,6 +32,9 @@ __all__ = [
     "Case",
     "CaseEvent",
     "CaseMember",
+    "CaseNote",
+    "Deadline",
+    "DeadlineStatus",
     "Employment",
     "FirmSettings",
     "Language",
@@ -30,6 +43,7 @@ __all__ = [
     "OtherName",
     "Parent",
     "Person",
+    "PersonSearchToken",
     "ReceiptNumber",
     "Role",
     "TravelEntry",

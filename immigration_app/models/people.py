@@ -42,6 +42,19 @@ class Person(SQLModel, table=True):
     updated_at: datetime = now_field()
 
 
+class PersonSearchToken(SQLModel, table=True):
+    """One word of a person's names (current and other), folded for search: "López" -> "lopez".
+
+    A name search looks words up here by prefix, which an index serves on SQLite and
+    PostgreSQL alike; a LIKE '%...%' over every name could not be.
+    """
+
+    __tablename__ = "person_search_token"
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    token: str = Field(max_length=40, primary_key=True, index=True)
+
+
 class OtherName(SQLModel, table=True):
     """Other names used (maiden names, aliases): searched like the main name."""
 

@@ -1,11 +1,13 @@
-"""/cases/[ref]: one case, its header and its timeline."""
+"""/cases/[ref]: one case's workspace: header, people, timeline, notes."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from immigration_app.components.fields import select_field, text_area, text_field
+from immigration_app.components.profile import profile_fields
 from immigration_app.components.shell import staff_page
-from immigration_app.services.cases import TimelineEntry
+from immigration_app.services.cases import MemberView, NoteView, TimelineEntry
 from immigration_app.state.cases import CaseState
 
 
@@ -14,6 +16,58 @@ def _fact(label: str, value) -> rx.Component:
         rx.text(label, size="1", color_scheme="gray", weight="medium"),
         rx.text(value, size="3"),
         spacing="1",
+    )
+
+
+def _or_none(value, none_text: str = "Not assigned"):
+    return rx.cond(value != "", value, none_text)
+
+
+def _assignment_form() -> rx.Component:
+    header = CaseState.header
+    return rx.form(
+        rx.hstack(
+            select_field(
+                "Responsible attorney",
+                "attorney_id",
+                CaseState.attorneys,
+                errors=CaseState.errors,
+                empty_label="Not assigned",
+                default_value=header.attorney_id,
+            ),
+            select_field(
+                "Paralegal",
+                "paralegal_id",
+                CaseState.paralegals,
+                errors=CaseState.errors,
+                empty_label="Not assigned",
+                default_value=header.paralegal_id,
+            ),
+            rx.button("Save assignment", type="submit", variant="soft"),
+            align="end",
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=CaseState.assign,
+        reset_on_submit=False,
+        key=CaseState.form_version,
+        width="100%",
+    )
+
+
+def _receipt_form() -> rx.Component:
+    return rx.form(
+        rx.hstack(
+            text_field("Add a receipt number", "receipt_number", errors=CaseState.errors),
+            text_field("Form (e.g. I-130)", "receipt_form", errors=CaseState.errors),
+            rx.button("Add receipt number", type="submit", variant="soft"),
+            align="end",
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=CaseState.add_receipt,
+        key=CaseState.form_version,
+        width="100%",
     )
 
 
@@ -28,28 +82,88 @@ def _header() -> rx.Component:
                 spacing="3",
                 wrap="wrap",
             ),
-            rx.text(f"{header.case_type}", size="4"),
+            rx.text(header.case_type, size="4"),
             rx.grid(
                 _fact("Reference", header.reference),
-                _fact(
-                    "Responsible attorney",
-                    rx.cond(header.attorney != "", header.attorney, "Not assigned"),
-                ),
-                _fact(
-                    "Paralegal", rx.cond(header.paralegal != "", header.paralegal, "Not assigned")
-                ),
+                _fact("Responsible attorney", _or_none(header.attorney)),
+                _fact("Paralegal", _or_none(header.paralegal)),
                 _fact("Opened", header.opened_on),
-                _fact(
-                    "Receipt numbers",
-                    rx.cond(
-                        CaseState.receipt_numbers.length() > 0,
-                        CaseState.receipt_numbers.join(", "),
-                        "None yet",
-                    ),
-                ),
-                columns=rx.breakpoints(initial="2", md="5"),
+                _fact("Next deadline", _or_none(header.next_deadline, "None")),
+                _fact("Receipt numbers", _or_none(header.receipt_numbers, "None yet")),
+                columns=rx.breakpoints(initial="2", md="6"),
                 spacing="4",
                 width="100%",
+            ),
+            rx.cond(CaseState.may_assign, _assignment_form()),
+            _receipt_form(),
+            spacing="4",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def _member_facts(member: MemberView) -> rx.Component:
+    profile = member.profile
+    return rx.grid(
+        _fact("Date of birth", _or_none(member.born, "—")),
+        _fact("A-number", _or_none(profile["a_number"], "—")),
+        _fact("Citizenship", _or_none(profile["country_of_citizenship"], "—")),
+        _fact("Email", _or_none(profile["email"], "—")),
+        _fact("Phone", _or_none(profile["phone"], "—")),
+        _fact("Language", rx.cond(profile["preferred_language"] == "es", "Spanish", "English")),
+        columns=rx.breakpoints(initial="2", md="3"),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _edit_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            profile_fields(CaseState.errors, CaseState.edit_profile),
+            rx.hstack(
+                rx.button("Save profile", type="submit"),
+                rx.button(
+                    "Cancel", type="button", variant="soft", on_click=CaseState.cancel_editing
+                ),
+                spacing="3",
+            ),
+            spacing="4",
+            width="100%",
+        ),
+        on_submit=CaseState.save_profile,
+        reset_on_submit=False,
+        key=CaseState.form_version,
+        width="100%",
+    )
+
+
+def _member(member: MemberView) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading(member.name, size="4", as_="h3"),
+                rx.badge(member.role, variant="soft"),
+                rx.cond(member.is_client, rx.badge("Client", color_scheme="green")),
+                rx.spacer(),
+                rx.cond(
+                    CaseState.editing_person_id != member.person_id,
+                    rx.button(
+                        "Edit profile",
+                        variant="soft",
+                        size="2",
+                        on_click=CaseState.start_editing(member.person_id),
+                        aria_label="Edit profile of " + member.name,
+                    ),
+                ),
+                align="center",
+                spacing="3",
+                width="100%",
+                wrap="wrap",
+            ),
+            rx.cond(
+                CaseState.editing_person_id == member.person_id, _edit_form(), _member_facts(member)
             ),
             spacing="3",
             width="100%",
@@ -64,8 +178,9 @@ def _timeline_entry(entry: TimelineEntry) -> rx.Component:
             rx.text(entry.when, size="2", color_scheme="gray", min_width="150px"),
             rx.vstack(
                 rx.text(entry.summary, size="3"),
+                rx.foreach(entry.changes, lambda change: rx.text(change, size="2")),
                 rx.text(entry.who, size="1", color_scheme="gray"),
-                spacing="0",
+                spacing="1",
             ),
             spacing="4",
         ),
@@ -76,19 +191,104 @@ def _timeline_entry(entry: TimelineEntry) -> rx.Component:
 
 
 def _timeline() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading("Timeline", size="4", as_="h2"),
-            rx.el.ul(
-                rx.foreach(CaseState.timeline, _timeline_entry),
-                aria_label="Case timeline",
-                padding="0",
-                margin="0",
-                width="100%",
+    return rx.vstack(
+        rx.hstack(
+            rx.el.label("Show", html_for="timeline-kind", style={"fontSize": "14px"}),
+            rx.el.select(
+                rx.el.option("Every kind of event", value=""),
+                rx.foreach(
+                    CaseState.event_kinds,
+                    lambda kind: rx.el.option(kind.replace("_", " "), value=kind),
+                ),
+                id="timeline-kind",
+                value=CaseState.timeline_kind,
+                on_change=CaseState.filter_timeline,
+                style={"padding": "6px 8px", "borderRadius": "6px"},
             ),
+            align="center",
             spacing="3",
+        ),
+        rx.el.ul(
+            rx.foreach(CaseState.timeline, _timeline_entry),
+            aria_label="Case timeline",
+            padding="0",
+            margin="0",
             width="100%",
         ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _note(note: NoteView) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.text(note.author, " · ", note.when, size="1", color_scheme="gray"),
+            rx.markdown(note.body),
+            spacing="1",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def _notes() -> rx.Component:
+    return rx.vstack(
+        rx.form(
+            rx.vstack(
+                text_area(
+                    "New note (Markdown; staff only, never shown to clients)",
+                    "note",
+                    errors=CaseState.errors,
+                ),
+                rx.button("Add note", type="submit"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=CaseState.add_case_note,
+            key=CaseState.form_version,
+            width="100%",
+        ),
+        rx.cond(
+            CaseState.notes.length() > 0,
+            rx.el.section(
+                rx.vstack(rx.foreach(CaseState.notes, _note), spacing="3"),
+                aria_label="Notes",
+                width="100%",
+            ),
+            rx.text("No notes yet.", color_scheme="gray"),
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+def _later(what: str) -> rx.Component:
+    return rx.text(what, color_scheme="gray", padding_y="12px")
+
+
+def _tabs() -> rx.Component:
+    tabs = (
+        (
+            "profile",
+            "Profile",
+            rx.vstack(rx.foreach(CaseState.members, _member), spacing="3", width="100%"),
+        ),
+        ("timeline", "Timeline", _timeline()),
+        ("notes", "Notes", _notes()),
+        (
+            "documents",
+            "Documents",
+            _later("Documents collected through the client portal will be listed here."),
+        ),
+        ("forms", "Forms", _later("USCIS forms filled from the profiles will be listed here.")),
+        ("deadlines", "Deadlines", _later("Deadlines computed for this case will be listed here.")),
+        ("filing", "Filing", _later("Filing packets and their review will be here.")),
+    )
+    return rx.tabs.root(
+        rx.tabs.list(*[rx.tabs.trigger(label, value=key) for key, label, _ in tabs]),
+        *[rx.tabs.content(content, value=key, padding_top="16px") for key, _, content in tabs],
+        default_value="profile",
         width="100%",
     )
 
@@ -111,7 +311,7 @@ def _not_found() -> rx.Component:
 def case() -> rx.Component:
     return rx.match(
         CaseState.status,
-        ("found", rx.vstack(_header(), _timeline(), spacing="5", width="100%")),
+        ("found", rx.vstack(_header(), _tabs(), spacing="5", width="100%")),
         ("missing", _not_found()),
         rx.center(rx.spinner(size="3"), padding="48px", aria_label="Loading the case"),
     )

@@ -1,24 +1,126 @@
-"""/: the firm's open cases."""
+"""/: every open case, searchable and filterable, with my work and the team's workload."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from immigration_app.components.shell import staff_page
-from immigration_app.components.tables import data_table
-from immigration_app.services.cases import CaseRow
-from immigration_app.state.cases import DashboardState
+from immigration_app.components.tables import VISUALLY_HIDDEN
+from immigration_app.services.case_list import CaseRow, WorkItem
+from immigration_app.state.dashboard import DashboardState
 
 _COLUMNS = (
-    "Reference",
-    "Client",
-    "Case type",
-    "Stage",
-    "Attorney",
-    "Paralegal",
-    "Opened",
-    "Last activity",
+    ("reference", "Reference"),
+    ("client", "Client"),
+    ("case_type", "Case type"),
+    ("stage", "Stage"),
+    ("attorney", "Attorney"),
+    ("paralegal", "Paralegal"),
+    ("next_deadline", "Next deadline"),
+    ("receipt_number", "Receipt number"),
+    ("last_activity", "Last activity"),
 )
+_SELECT_STYLE = {
+    "padding": "6px 8px",
+    "fontSize": "14px",
+    "borderRadius": "6px",
+    "border": "1px solid var(--gray-a7)",
+    "background": "var(--color-surface)",
+    "minWidth": "160px",
+}
+
+
+def _param(name: str):
+    params = DashboardState.params
+    return rx.cond(params.contains(name), params[name], "")
+
+
+def _filter_select(label: str, name: str, options, empty: str) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(
+            label, html_for=f"filter-{name}", style={"fontSize": "13px", "fontWeight": 500}
+        ),
+        rx.el.select(
+            rx.el.option(empty, value=""),
+            rx.foreach(options, lambda option: rx.el.option(option[1], value=option[0])),
+            id=f"filter-{name}",
+            value=_param(name),
+            on_change=lambda value: DashboardState.set_filter(name, value),
+            style=_SELECT_STYLE,
+        ),
+        spacing="1",
+    )
+
+
+def _filters() -> rx.Component:
+    return rx.flex(
+        rx.vstack(
+            rx.el.label(
+                "Search", html_for="filter-q", style={"fontSize": "13px", "fontWeight": 500}
+            ),
+            rx.input(
+                id="filter-q",
+                type="search",
+                placeholder="Name, reference, A-number or receipt number",
+                value=_param("q"),
+                on_change=lambda value: DashboardState.set_filter("q", value),
+                debounce_timeout=350,
+                width="320px",
+                max_length=200,
+            ),
+            spacing="1",
+        ),
+        _filter_select("Stage", "stage", DashboardState.stage_options, "All stages"),
+        _filter_select("Case type", "type", DashboardState.type_options, "All case types"),
+        _filter_select("Assignee", "assignee", DashboardState.assignees, "Anyone"),
+        _filter_select("Show", "show", DashboardState.show_options, "All open cases"),
+        rx.cond(
+            DashboardState.filtered,
+            rx.button("Clear filters", variant="soft", on_click=DashboardState.clear_filters),
+        ),
+        gap="12px",
+        wrap="wrap",
+        align="end",
+        width="100%",
+    )
+
+
+def _sort_header(key: str, label: str) -> rx.Component:
+    sorted_here = _param("sort") == key
+    if key == "last_activity":
+        sorted_here = (_param("sort") == "") | sorted_here
+    ascending = _param("dir") == "asc"
+    return rx.table.column_header_cell(
+        rx.button(
+            label,
+            rx.cond(sorted_here, rx.cond(ascending, " ↑", " ↓"), ""),
+            variant="ghost",
+            size="1",
+            on_click=DashboardState.sort_by(key),
+            aria_label=f"Sort by {label.lower()}",
+            style={"fontWeight": 600, "whiteSpace": "nowrap"},
+        ),
+        aria_sort=rx.cond(sorted_here, rx.cond(ascending, "ascending", "descending"), "none"),
+    )
+
+
+def _deadline_cell(row: CaseRow) -> rx.Component:
+    return rx.table.cell(
+        rx.cond(
+            row.next_deadline != "",
+            rx.vstack(
+                rx.text(row.next_deadline, size="2"),
+                rx.text(
+                    row.days_left,
+                    size="1",
+                    weight=rx.cond(row.overdue, "bold", "regular"),
+                    color_scheme=rx.cond(row.overdue, "red", "gray"),
+                ),
+                spacing="0",
+            ),
+            rx.text("None", size="2", color_scheme="gray"),
+        ),
+    )
 
 
 def _case_row(row: CaseRow) -> rx.Component:
@@ -29,19 +131,143 @@ def _case_row(row: CaseRow) -> rx.Component:
         rx.table.cell(rx.badge(row.stage, variant="soft")),
         rx.table.cell(row.attorney),
         rx.table.cell(row.paralegal),
-        rx.table.cell(row.opened_on),
+        _deadline_cell(row),
+        rx.table.cell(row.receipt_number, style={"fontFamily": "monospace"}),
         rx.table.cell(row.last_activity),
     )
 
 
-def _empty_state() -> rx.Component:
+def _case_table() -> rx.Component:
+    return rx.card(
+        rx.table.root(
+            rx.el.caption("Open cases", style=VISUALLY_HIDDEN),
+            rx.table.header(rx.table.row(*[_sort_header(key, label) for key, label in _COLUMNS])),
+            rx.table.body(rx.foreach(DashboardState.rows, _case_row)),
+            width="100%",
+            size="1",
+        ),
+        width="100%",
+        overflow_x="auto",
+    )
+
+
+def _pager() -> rx.Component:
+    return rx.hstack(
+        rx.text(
+            DashboardState.total,
+            rx.cond(DashboardState.total == 1, " case", " cases"),
+            " · page ",
+            DashboardState.page,
+            " of ",
+            DashboardState.page_count,
+            size="2",
+            color_scheme="gray",
+            aria_live="polite",
+        ),
+        rx.spacer(),
+        rx.button(
+            "Previous page",
+            variant="soft",
+            disabled=DashboardState.page <= 1,
+            on_click=DashboardState.go_to_page(DashboardState.page - 1),
+        ),
+        rx.button(
+            "Next page",
+            variant="soft",
+            disabled=DashboardState.page >= DashboardState.page_count,
+            on_click=DashboardState.go_to_page(DashboardState.page + 1),
+        ),
+        width="100%",
+        align="center",
+    )
+
+
+def _empty() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("No open cases yet", size="4", as_="h2"),
-            rx.text("Open the first case to start collecting a client's information."),
-            rx.link(rx.button("Open a new case"), href="/cases/new"),
+            rx.cond(
+                DashboardState.filtered,
+                rx.fragment(
+                    rx.heading("No cases match", size="4", as_="h2"),
+                    rx.text("Try fewer words, or clear the filters."),
+                    rx.button("Clear filters", on_click=DashboardState.clear_filters),
+                ),
+                rx.fragment(
+                    rx.heading("No open cases yet", size="4", as_="h2"),
+                    rx.text("Open the first case to start collecting a client's information."),
+                    rx.link(rx.button("Open a new case"), href="/cases/new"),
+                ),
+            ),
             spacing="3",
         ),
+        width="100%",
+    )
+
+
+def _work_item(item: WorkItem) -> rx.Component:
+    return rx.link(
+        rx.card(
+            rx.vstack(
+                rx.text(
+                    item.count,
+                    size="7",
+                    weight="bold",
+                    color_scheme=rx.cond(item.urgent, "red", "gray"),
+                ),
+                rx.text(item.label, size="2"),
+                spacing="1",
+            ),
+            width="100%",
+        ),
+        href=item.href,
+        underline="none",
+        aria_label=item.label + ": " + item.count.to_string(),
+    )
+
+
+def _my_work() -> rx.Component:
+    return rx.el.section(
+        rx.heading("My work", size="4", as_="h2", margin_bottom="8px"),
+        rx.grid(
+            rx.foreach(DashboardState.work, _work_item),
+            columns=rx.breakpoints(initial="2", sm="3", md="5"),
+            spacing="3",
+            width="100%",
+        ),
+        aria_label="My work",
+        width="100%",
+    )
+
+
+def _workload_chart() -> rx.Component:
+    return rx.el.section(
+        rx.card(
+            rx.heading("Workload", size="4", as_="h2"),
+            rx.text(
+                "Open cases and deadlines in the next 7 days, per person.",
+                size="2",
+                color_scheme="gray",
+            ),
+            rx.recharts.bar_chart(
+                rx.recharts.cartesian_grid(stroke_dasharray="3 3"),
+                rx.recharts.x_axis(data_key="name"),
+                rx.recharts.y_axis(allow_decimals=False),
+                rx.recharts.graphing_tooltip(),
+                rx.recharts.legend(),
+                rx.recharts.bar(data_key="open_cases", name="Open cases", fill="var(--indigo-9)"),
+                rx.recharts.bar(
+                    data_key="deadlines_this_week",
+                    name="Deadlines this week",
+                    fill="var(--amber-9)",
+                ),
+                data=DashboardState.workload,
+                height=260,
+                width="100%",
+            ),
+            width="100%",
+        ),
+        aria_label="Workload per person",
+        width="100%",
     )
 
 
@@ -51,18 +277,28 @@ def dashboard() -> rx.Component:
         rx.hstack(
             rx.heading("Open cases", size="7", as_="h1"),
             rx.spacer(),
+            rx.button(
+                "Export CSV",
+                variant="soft",
+                size="3",
+                on_click=rx.download(url=DashboardState.csv_href, filename="cases.csv"),
+            ),
             rx.link(rx.button("New case", size="3"), href="/cases/new"),
             width="100%",
             align="center",
+            spacing="3",
         ),
         rx.cond(
-            ~DashboardState.loaded,
-            rx.center(rx.spinner(size="3"), padding="48px", aria_label="Loading cases"),
-            rx.cond(
-                DashboardState.rows.length() > 0,
-                data_table("Open cases", _COLUMNS, rx.foreach(DashboardState.rows, _case_row)),
-                _empty_state(),
+            DashboardState.loaded,
+            rx.vstack(
+                _my_work(),
+                _filters(),
+                rx.cond(DashboardState.total > 0, rx.fragment(_case_table(), _pager()), _empty()),
+                _workload_chart(),
+                spacing="5",
+                width="100%",
             ),
+            rx.center(rx.spinner(size="3"), padding="48px", aria_label="Loading cases"),
         ),
         spacing="5",
         width="100%",

@@ -1,14 +1,22 @@
-"""/cases/new: a new client and their case, in one form."""
+"""/cases/new: choose the case type, gather its people (found or new), assign, open."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from immigration_app.components.fields import select_field, text_field
+from immigration_app.components.fields import field_error, select_field, text_field
+from immigration_app.components.profile import profile_fields
 from immigration_app.components.shell import staff_page
-from immigration_app.state.cases import NewCaseState
+from immigration_app.services.people import PersonMatch
+from immigration_app.state.cases import MemberDraft, NewCaseState
 
-_LANGUAGES = [("en", "English"), ("es", "Spanish (Español)")]
+_SELECT_STYLE = {
+    "width": "100%",
+    "padding": "8px",
+    "fontSize": "16px",
+    "borderRadius": "6px",
+    "border": "1px solid var(--gray-a7)",
+}
 
 
 def _section(title: str, *children: rx.Component) -> rx.Component:
@@ -18,77 +26,256 @@ def _section(title: str, *children: rx.Component) -> rx.Component:
     )
 
 
-def _two(*children: rx.Component) -> rx.Component:
-    return rx.grid(
-        *children, columns=rx.breakpoints(initial="1", sm="2"), spacing="4", width="100%"
+def _controlled_select(
+    label: str, name: str, options, value, on_change, empty: str
+) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(label, html_for=name, style={"fontWeight": 500, "fontSize": "14px"}),
+        rx.el.select(
+            rx.el.option(empty, value=""),
+            rx.foreach(options, lambda option: rx.el.option(option[1], value=option[0])),
+            id=name,
+            value=value,
+            on_change=on_change,
+            aria_describedby=f"{name}-error",
+            style=_SELECT_STYLE,
+        ),
+        field_error(NewCaseState.errors, name),
+        spacing="1",
+        width="100%",
     )
 
 
-@staff_page(route="/cases/new", title="New case", on_load=NewCaseState.load)
-def new_case() -> rx.Component:
-    errors = NewCaseState.errors
+def _chosen(member: MemberDraft, index) -> rx.Component:
+    return rx.el.li(
+        rx.hstack(
+            rx.badge(member.role.replace("_", " "), variant="soft"),
+            rx.text(member.label),
+            rx.spacer(),
+            rx.button(
+                "Remove",
+                variant="ghost",
+                color_scheme="red",
+                size="1",
+                type="button",
+                on_click=NewCaseState.remove_member(index),
+                aria_label="Remove " + member.label,
+            ),
+            align="center",
+            width="100%",
+        ),
+        list_style="none",
+        padding_y="6px",
+        border_bottom="1px solid var(--gray-a4)",
+    )
+
+
+def _match(match: PersonMatch) -> rx.Component:
+    return rx.el.li(
+        rx.hstack(
+            rx.vstack(
+                rx.text(match.name, weight="medium"),
+                rx.text(
+                    rx.cond(match.date_of_birth != "", "Born " + match.date_of_birth, ""),
+                    rx.cond(match.a_number != "", " · " + match.a_number, ""),
+                    rx.cond(match.reason != "", " · " + match.reason, ""),
+                    size="1",
+                    color_scheme="gray",
+                ),
+                spacing="0",
+            ),
+            rx.spacer(),
+            rx.button(
+                "Add to case",
+                size="1",
+                type="button",
+                on_click=NewCaseState.add_existing(match.id, match.name),
+                aria_label="Add " + match.name + " to the case",
+            ),
+            align="center",
+            width="100%",
+        ),
+        list_style="none",
+        padding_y="6px",
+        border_bottom="1px solid var(--gray-a4)",
+    )
+
+
+def _find_existing() -> rx.Component:
+    return rx.vstack(
+        rx.form(
+            rx.hstack(
+                text_field("Name, date of birth (YYYY-MM-DD) or A-number", "person_search"),
+                rx.button("Search people", type="submit", variant="soft"),
+                align="end",
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=NewCaseState.find_people,
+            reset_on_submit=False,
+            width="100%",
+        ),
+        rx.cond(
+            NewCaseState.matches.length() > 0,
+            rx.el.ul(
+                rx.foreach(NewCaseState.matches, _match),
+                aria_label="People found",
+                padding="0",
+                margin="0",
+                width="100%",
+            ),
+            rx.cond(
+                NewCaseState.searched,
+                rx.text("Nobody found. Enter them as a new person.", color_scheme="gray"),
+            ),
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _duplicate_warning() -> rx.Component:
+    return rx.callout.root(
+        rx.callout.icon(rx.icon("triangle_alert")),
+        rx.callout.text(
+            rx.vstack(
+                rx.text("This may be someone already on file:", weight="medium"),
+                rx.el.ul(
+                    rx.foreach(NewCaseState.duplicates, _match),
+                    padding="0",
+                    margin="0",
+                    width="100%",
+                    aria_label="Possible duplicates",
+                ),
+                rx.button(
+                    "Add as a new person anyway",
+                    variant="soft",
+                    type="button",
+                    on_click=NewCaseState.add_new_anyway,
+                ),
+                spacing="2",
+                width="100%",
+            )
+        ),
+        color_scheme="amber",
+        role="alert",
+        width="100%",
+    )
+
+
+def _enter_new() -> rx.Component:
     return rx.form(
         rx.vstack(
-            rx.heading("Open a new case", size="7", as_="h1"),
-            _section(
-                "Case",
-                select_field(
-                    "Case type",
-                    "case_type",
-                    NewCaseState.case_types,
-                    errors=errors,
-                    empty_label="Choose a case type",
-                ),
-                _two(
-                    select_field(
-                        "Responsible attorney",
-                        "attorney_id",
-                        NewCaseState.attorneys,
-                        errors=errors,
-                        empty_label="Not yet assigned",
-                    ),
-                    select_field(
-                        "Paralegal",
-                        "paralegal_id",
-                        NewCaseState.paralegals,
-                        errors=errors,
-                        empty_label="Not yet assigned",
-                    ),
-                ),
+            profile_fields(NewCaseState.errors),
+            rx.cond(NewCaseState.duplicates.length() > 0, _duplicate_warning()),
+            rx.button("Add new person", type="submit", variant="soft"),
+            spacing="4",
+            width="100%",
+        ),
+        on_submit=NewCaseState.add_new,
+        reset_on_submit=False,
+        key=NewCaseState.form_version,
+        width="100%",
+    )
+
+
+def _people() -> rx.Component:
+    return _section(
+        "People on the case",
+        rx.cond(
+            NewCaseState.needed_roles != "",
+            rx.text(
+                "This type of case needs: ", NewCaseState.needed_roles, ".", color_scheme="gray"
             ),
-            _section(
-                "Client",
-                _two(
-                    text_field(
-                        "Family name (last name)", "family_name", errors=errors, required=True
-                    ),
-                    text_field(
-                        "Given name (first name)", "given_name", errors=errors, required=True
-                    ),
+        ),
+        rx.cond(
+            NewCaseState.members.length() > 0,
+            rx.el.ul(
+                rx.foreach(NewCaseState.members, _chosen),
+                aria_label="People on the case",
+                padding="0",
+                margin="0",
+                width="100%",
+            ),
+            rx.text("Nobody added yet.", color_scheme="gray"),
+        ),
+        field_error(NewCaseState.errors, "members"),
+        rx.divider(),
+        rx.heading("Add a person", size="3", as_="h3"),
+        _controlled_select(
+            "Their role on the case",
+            "adding_role",
+            NewCaseState.roles,
+            NewCaseState.adding_role,
+            NewCaseState.choose_role,
+            "Choose the case type first",
+        ),
+        rx.tabs.root(
+            rx.tabs.list(
+                rx.tabs.trigger("Find someone on file", value="find"),
+                rx.tabs.trigger("Enter a new person", value="new"),
+            ),
+            rx.tabs.content(_find_existing(), value="find", padding_top="12px"),
+            rx.tabs.content(_enter_new(), value="new", padding_top="12px"),
+            default_value="find",
+            width="100%",
+        ),
+    )
+
+
+def _assign_and_open() -> rx.Component:
+    return rx.form(
+        _section(
+            "Assign and open",
+            rx.grid(
+                select_field(
+                    "Responsible attorney",
+                    "attorney_id",
+                    NewCaseState.attorneys,
+                    errors=NewCaseState.errors,
+                    empty_label="Not yet assigned",
                 ),
-                _two(
-                    text_field("Middle name", "middle_name", errors=errors),
-                    text_field("Date of birth", "date_of_birth", type="date", errors=errors),
+                select_field(
+                    "Paralegal",
+                    "paralegal_id",
+                    NewCaseState.paralegals,
+                    errors=NewCaseState.errors,
+                    empty_label="Not yet assigned",
                 ),
-                _two(
-                    text_field("Email", "email", type="email", errors=errors),
-                    text_field("Phone", "phone", type="tel", errors=errors),
-                ),
-                _two(
-                    text_field("A-number", "a_number", errors=errors),
-                    text_field("Country of citizenship", "country_of_citizenship", errors=errors),
-                ),
-                select_field("Preferred language", "preferred_language", _LANGUAGES, errors=errors),
+                columns=rx.breakpoints(initial="1", sm="2"),
+                spacing="4",
+                width="100%",
             ),
             rx.hstack(
                 rx.button("Create case", type="submit", size="3"),
                 rx.link(rx.button("Cancel", variant="soft", size="3", type="button"), href="/"),
                 spacing="3",
             ),
-            spacing="5",
-            width="100%",
-            max_width="800px",
         ),
-        on_submit=NewCaseState.submit,
+        on_submit=NewCaseState.create,
         reset_on_submit=False,
+        width="100%",
+    )
+
+
+@staff_page(route="/cases/new", title="New case", on_load=NewCaseState.load)
+def new_case() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Open a new case", size="7", as_="h1"),
+        _section(
+            "Case type",
+            _controlled_select(
+                "Case type",
+                "case_type",
+                NewCaseState.case_types,
+                NewCaseState.case_type,
+                NewCaseState.choose_type,
+                "Choose a case type",
+            ),
+        ),
+        _people(),
+        _assign_and_open(),
+        spacing="5",
+        width="100%",
+        max_width="860px",
     )

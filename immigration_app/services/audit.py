@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, update
 
-from immigration_app.models import CaseEvent
+from immigration_app.models import Case, CaseEvent, utcnow
 from immigration_app.services.viewer import Viewer
 
 
@@ -36,6 +36,11 @@ def record_event(
         before=before,
         after=after,
         client_address=client_address[:64],
+        created_at=utcnow(),
     )
     session.add(event)
+    if case_id is not None:
+        session.exec(
+            update(Case).where(Case.id == case_id).values(last_activity_at=event.created_at)
+        )
     return event

@@ -33,6 +33,8 @@ from immigration_app.settings import get_settings
 # Sessions are touched at most this often, so reading pages does not write on every event.
 _TOUCH_INTERVAL = timedelta(minutes=1)
 BAD_CREDENTIALS = "The email or password is not right."
+# The browser cookie holding the session token; pages and API routes both read it.
+SESSION_COOKIE = "immigration_session"
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,20 @@
-"""Cases: opening one for a client, and reading what a staff member may see."""
+"""A case's life in the firm: opening it, assigning it, and what its workspace shows."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, func, or_, select
+from sqlmodel import Session, func, select
 
 from immigration_app import catalog
 from immigration_app.models import (
     Case,
     CaseEvent,
     CaseMember,
+    CaseNote,
     MemberRole,
     Person,
     ReceiptNumber,
@@ -20,19 +22,35 @@ from immigration_app.models import (
     User,
 )
 from immigration_app.services.audit import record_event
-from immigration_app.services.errors import InvalidInput, NotFound
+from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
 from immigration_app.services.firm import FirmClock, firm_clock
-from immigration_app.services.people import PersonInput, create_person, display_name
-from immigration_app.services.viewer import Viewer
+from immigration_app.services.people import (
+    PROFILE_LABELS,
+    PersonInput,
+    create_person,
+    display_name,
+    people_visible_to,
+    update_person,
+    validate_person,
+)
+from immigration_app.services.receipts import normalize_receipt_number
+from immigration_app.services.viewer import Viewer, visible_cases
 
 _REFERENCE_ATTEMPTS = 5
+MAX_NOTE_LENGTH = 20_000
 
 
-def visible_cases(viewer: Viewer):
-    """The WHERE clause limiting cases to those the viewer may see."""
-    if viewer.sees_all_cases:
-        return sa.true()
-    return or_(Case.paralegal_id == viewer.id, Case.paralegal_id.is_(None))
+@dataclass(frozen=True)
+class MemberInput:
+    """Someone to put on a new case: an existing person, or a new profile."""
+
+    role: str
+    person_id: int | None = None
+    new_person: PersonInput | None = None
+
+
+def can_assign(viewer: Viewer) -> bool:
+    return viewer.role in (Role.ADMIN, Role.ATTORNEY)
 
 
 def _check_assignee(session: Session, user_id: int | None, role: Role, field: str) -> None:
@@ -41,6 +59,19 @@ def _check_assignee(session: Session, user_id: int | None, role: Role, field: st
     user = session.get(User, user_id)
     if user is None or not user.is_active or user.role != role:
         raise InvalidInput({field: f"Choose an active {role.value}."})
+
+
+def _check_assignees(session: Session, attorney_id: int | None, paralegal_id: int | None) -> dict:
+    problems: dict[str, str] = {}
+    for user_id, role, field in (
+        (attorney_id, Role.ATTORNEY, "attorney_id"),
+        (paralegal_id, Role.PARALEGAL, "paralegal_id"),
+    ):
+        try:
+            _check_assignee(session, user_id, role, field)
+        except InvalidInput as error:
+            problems.update(error.fields)
+    return problems
 
 
 def _next_reference(session: Session, year: int) -> str:
@@ -52,35 +83,49 @@ def _next_reference(session: Session, year: int) -> str:
     return f"{prefix}{number:04d}"
 
 
+def _member_problems(session: Session, viewer: Viewer, kind, members: list[MemberInput]) -> dict:
+    """Field errors for the members, keyed `m{index}_{field}` as the wizard names its inputs."""
+    problems: dict[str, str] = {}
+    if kind is not None and kind.client_role not in [member.role for member in members]:
+        problems["members"] = f"Add the {kind.client_role.replace('_', ' ')} (the firm's client)."
+    for index, member in enumerate(members):
+        if kind is not None and member.role not in kind.all_roles:
+            problems[f"m{index}_role"] = "This role does not belong on this type of case."
+        if member.person_id is not None:
+            visible = session.exec(
+                select(Person.id).where(Person.id == member.person_id, people_visible_to(viewer))
+            ).first()
+            if visible is None:
+                problems[f"m{index}_person"] = "Choose the person again from the search."
+        elif member.new_person is None:
+            problems[f"m{index}_person"] = "Find the person or enter them as new."
+        else:
+            try:
+                validate_person(member.new_person)
+            except InvalidInput as error:
+                problems.update({f"m{index}_{name}": text for name, text in error.fields.items()})
+    return problems
+
+
 def open_case(
     session: Session,
     *,
     actor: Viewer,
     case_type: str,
-    client: PersonInput,
+    members: list[MemberInput],
     attorney_id: int | None = None,
     paralegal_id: int | None = None,
     client_address: str = "",
 ) -> Case:
-    """Create the client's profile and a case of the given type, with its first event."""
-    problems: dict[str, str] = {}
+    """Open a case of a type with its people (existing or new), and its first event."""
     kind = catalog.case_types().get(case_type)
+    problems: dict[str, str] = {}
     if kind is None:
         problems["case_type"] = "Choose a case type from the list."
     if actor.role == Role.PARALEGAL and paralegal_id is None:
         paralegal_id = actor.id  # a paralegal's new case is theirs to work
-    for user_id, role, field in (
-        (attorney_id, Role.ATTORNEY, "attorney_id"),
-        (paralegal_id, Role.PARALEGAL, "paralegal_id"),
-    ):
-        try:
-            _check_assignee(session, user_id, role, field)
-        except InvalidInput as error:
-            problems.update(error.fields)
-    try:
-        person = create_person(session, client)
-    except InvalidInput as error:
-        problems.update(error.fields)
+    problems |= _check_assignees(session, attorney_id, paralegal_id)
+    problems |= _member_problems(session, actor, kind, members)
     if problems:
         raise InvalidInput(problems)
 
@@ -105,25 +150,35 @@ def open_case(
         except sa.exc.IntegrityError:
             if attempt == _REFERENCE_ATTEMPTS - 1:
                 raise
-    session.add(
-        CaseMember(
-            case_id=case.id,
-            person_id=person.id,
-            role=MemberRole(kind.client_role),
-            is_primary_client=True,
+    people = []
+    for member in members:
+        person = (
+            session.get(Person, member.person_id)
+            if member.person_id is not None
+            else create_person(session, member.new_person)
         )
-    )
+        is_client = member.role == kind.client_role and not any(p[2] for p in people)
+        people.append((person, member.role, is_client))
+        session.add(
+            CaseMember(
+                case_id=case.id,
+                person_id=person.id,
+                role=MemberRole(member.role),
+                is_primary_client=is_client,
+            )
+        )
+    client = next(person for person, _, is_client in people if is_client)
     record_event(
         session,
         kind="case_opened",
-        summary=f"Case {case.reference} opened: {kind.title} for {display_name(person)}",
+        summary=f"Case {case.reference} opened: {kind.title} for {display_name(client)}",
         actor=actor,
         case_id=case.id,
         after={
             "reference": case.reference,
             "case_type": kind.key,
             "stage": case.stage,
-            "client": display_name(person),
+            "members": [f"{display_name(person)} ({role})" for person, role, _ in people],
             "attorney_id": attorney_id,
             "paralegal_id": paralegal_id,
         },
@@ -132,60 +187,150 @@ def open_case(
     return case
 
 
-@dataclass(frozen=True)
-class CaseRow:
-    """One line of the case list."""
+def visible_case(session: Session, *, viewer: Viewer, reference: str) -> Case:
+    """The case with this reference, if the viewer may see it; NotFound otherwise."""
+    case = session.exec(
+        select(Case).where(Case.reference == reference[:20], visible_cases(viewer))
+    ).first()
+    if case is None:
+        raise NotFound(f"No case {reference}")
+    return case
 
+
+def _staff_name(session: Session, user_id: int | None) -> str:
+    user = session.get(User, user_id) if user_id is not None else None
+    return user.full_name if user else "nobody"
+
+
+def assign_case(
+    session: Session,
+    *,
+    actor: Viewer,
+    reference: str,
+    attorney_id: int | None,
+    paralegal_id: int | None,
+) -> Case:
+    """Change who works a case. Attorneys and admins only."""
+    if not can_assign(actor):
+        raise NotPermitted("Only attorneys and admins assign cases.")
+    case = visible_case(session, viewer=actor, reference=reference)
+    if problems := _check_assignees(session, attorney_id, paralegal_id):
+        raise InvalidInput(problems)
+    before = {
+        "attorney": _staff_name(session, case.attorney_id),
+        "paralegal": _staff_name(session, case.paralegal_id),
+    }
+    after = {
+        "attorney": _staff_name(session, attorney_id),
+        "paralegal": _staff_name(session, paralegal_id),
+    }
+    if before == after:
+        return case
+    case.attorney_id, case.paralegal_id = attorney_id, paralegal_id
+    session.add(case)
+    changed = [role for role in before if before[role] != after[role]]
+    record_event(
+        session,
+        kind="assignment_changed",
+        summary="; ".join(f"{role.title()}: {before[role]} → {after[role]}" for role in changed),
+        actor=actor,
+        case_id=case.id,
+        before={role: before[role] for role in changed},
+        after={role: after[role] for role in changed},
+    )
+    return case
+
+
+def add_receipt_number(
+    session: Session, *, actor: Viewer, reference: str, receipt_number: str, form: str = ""
+) -> str:
+    case = visible_case(session, viewer=actor, reference=reference)
+    normalized = normalize_receipt_number(receipt_number)
+    if normalized is None:
+        raise InvalidInput(
+            {"receipt_number": "A receipt number is 3 letters and 10 digits, e.g. IOE0912345678."}
+        )
+    taken = session.exec(
+        select(ReceiptNumber.case_id).where(ReceiptNumber.receipt_number == normalized)
+    ).first()
+    if taken is not None:
+        raise InvalidInput({"receipt_number": "This receipt number is already on a case."})
+    session.add(ReceiptNumber(case_id=case.id, receipt_number=normalized, form=form.strip()[:16]))
+    record_event(
+        session,
+        kind="receipt_added",
+        summary=f"Receipt number {normalized} added"
+        + (f" ({form.strip()})" if form.strip() else ""),
+        actor=actor,
+        case_id=case.id,
+        after={"receipt_number": normalized, "form": form.strip()},
+    )
+    return normalized
+
+
+def add_note(session: Session, *, actor: Viewer, reference: str, body: str) -> CaseNote:
+    case = visible_case(session, viewer=actor, reference=reference)
+    body = body.strip()
+    if not body:
+        raise InvalidInput({"note": "Write the note first."})
+    if len(body) > MAX_NOTE_LENGTH:
+        raise InvalidInput({"note": f"Keep a note under {MAX_NOTE_LENGTH:,} characters."})
+    note = CaseNote(case_id=case.id, author_id=actor.id, body=body)
+    session.add(note)
+    first_line = body.splitlines()[0][:80]
+    record_event(
+        session, kind="note_added", summary=f"Note: {first_line}", actor=actor, case_id=case.id
+    )
+    return note
+
+
+def edit_member_profile(
+    session: Session,
+    *,
+    actor: Viewer,
+    reference: str,
+    person_id: int,
+    data: PersonInput,
+    client_address: str = "",
+) -> list[str]:
+    """Edit the profile of someone on a case the actor may see."""
+    case = visible_case(session, viewer=actor, reference=reference)
+    on_case = session.exec(
+        select(CaseMember.id).where(
+            CaseMember.case_id == case.id, CaseMember.person_id == person_id
+        )
+    ).first()
+    if on_case is None:
+        raise NotFound(f"Person {person_id} is not on case {reference}")
+    person = session.get(Person, person_id)
+    return update_person(
+        session, actor=actor, person=person, data=data, client_address=client_address
+    )
+
+
+@dataclass(frozen=True)
+class CaseHeader:
     reference: str
     client: str
     case_type: str
     stage: str
+    attorney_id: str
     attorney: str
+    paralegal_id: str
     paralegal: str
     opened_on: str
-    last_activity: str
+    next_deadline: str
+    receipt_numbers: str
 
 
-_Attorney = aliased(User)
-_Paralegal = aliased(User)
-
-
-def _case_with_people():
-    return (
-        select(Case, Person, _Attorney.full_name, _Paralegal.full_name)
-        .join(CaseMember, (CaseMember.case_id == Case.id) & CaseMember.is_primary_client)
-        .join(Person, Person.id == CaseMember.person_id)
-        .outerjoin(_Attorney, _Attorney.id == Case.attorney_id)
-        .outerjoin(_Paralegal, _Paralegal.id == Case.paralegal_id)
-    )
-
-
-def _row(
-    clock: FirmClock, case: Case, person: Person, attorney: str | None, paralegal: str | None
-) -> CaseRow:
-    kind = catalog.case_types().get(case.case_type)
-    return CaseRow(
-        reference=case.reference,
-        client=display_name(person),
-        case_type=kind.title if kind else case.case_type,
-        stage=catalog.stage_title(case.stage),
-        attorney=attorney or "",
-        paralegal=paralegal or "",
-        opened_on=clock.date(case.opened_on),
-        last_activity=clock.moment(case.last_activity_at),
-    )
-
-
-def list_cases(session: Session, *, viewer: Viewer, limit: int = 50) -> list[CaseRow]:
-    """The open cases the viewer may see, most recently active first."""
-    clock = firm_clock(session)
-    rows = session.exec(
-        _case_with_people()
-        .where(visible_cases(viewer), Case.closed_on.is_(None))
-        .order_by(Case.last_activity_at.desc(), Case.id.desc())
-        .limit(limit)
-    )
-    return [_row(clock, *row) for row in rows]
+@dataclass(frozen=True)
+class MemberView:
+    person_id: int
+    role: str
+    name: str
+    is_client: bool
+    born: str  # in the firm's date format
+    profile: dict[str, str]  # field name -> stored value, as the edit form shows it
 
 
 @dataclass(frozen=True)
@@ -194,44 +339,115 @@ class TimelineEntry:
     who: str
     kind: str
     summary: str
+    changes: tuple[str, ...]  # "Family name: Smith → Smyth", for edits
 
 
 @dataclass(frozen=True)
-class CaseDetail:
-    row: CaseRow
-    receipt_numbers: tuple[str, ...]
+class NoteView:
+    author: str
+    when: str
+    body: str
+
+
+@dataclass(frozen=True)
+class CaseWorkspace:
+    header: CaseHeader
+    members: tuple[MemberView, ...]
     timeline: tuple[TimelineEntry, ...]
+    event_kinds: tuple[str, ...]
+    notes: tuple[NoteView, ...]
 
 
-def case_detail(session: Session, *, viewer: Viewer, reference: str) -> CaseDetail:
-    """The case header and its timeline, newest first. NotFound if the viewer may not see it."""
-    found = session.exec(
-        _case_with_people().where(Case.reference == reference, visible_cases(viewer))
-    ).first()
-    if found is None:
-        raise NotFound(f"No case {reference}")
-    case = found[0]
-    clock = firm_clock(session)
+def _changes(event: CaseEvent) -> tuple[str, ...]:
+    if not event.before or not event.after:
+        return ()
+    return tuple(
+        f"{PROFILE_LABELS.get(key, key.replace('_', ' ').capitalize())}: "
+        f"{event.before.get(key) or '(empty)'} → {event.after.get(key) or '(empty)'}"
+        for key in event.after
+        if key in event.before
+    )
+
+
+def _header(session: Session, clock: FirmClock, case: Case, client: Person) -> CaseHeader:
+    kind = catalog.case_types().get(case.case_type)
     receipts = session.exec(
         select(ReceiptNumber.receipt_number)
         .where(ReceiptNumber.case_id == case.id)
         .order_by(ReceiptNumber.id)
+    ).all()
+    return CaseHeader(
+        reference=case.reference,
+        client=display_name(client),
+        case_type=kind.title if kind else case.case_type,
+        stage=catalog.stage_title(case.stage),
+        attorney_id=str(case.attorney_id or ""),
+        attorney=_staff_name(session, case.attorney_id) if case.attorney_id else "",
+        paralegal_id=str(case.paralegal_id or ""),
+        paralegal=_staff_name(session, case.paralegal_id) if case.paralegal_id else "",
+        opened_on=clock.date(case.opened_on),
+        next_deadline=clock.date(case.next_deadline_on),
+        receipt_numbers=", ".join(receipts),
     )
-    events = session.exec(
-        select(CaseEvent)
+
+
+def case_workspace(
+    session: Session, *, viewer: Viewer, reference: str, event_kind: str = ""
+) -> CaseWorkspace:
+    """Everything the case page shows. NotFound when the viewer may not see the case."""
+    case = visible_case(session, viewer=viewer, reference=reference)
+    clock = firm_clock(session)
+    rows = session.exec(
+        select(CaseMember, Person)
+        .join(Person, Person.id == CaseMember.person_id)
+        .where(CaseMember.case_id == case.id)
+        .order_by(CaseMember.is_primary_client.desc(), CaseMember.id)
+    ).all()
+    members = tuple(
+        MemberView(
+            person_id=person.id,
+            role=member.role.replace("_", " "),
+            name=display_name(person),
+            is_client=member.is_primary_client,
+            born=clock.date(person.date_of_birth),
+            profile=dataclasses.asdict(PersonInput.of(person)),
+        )
+        for member, person in rows
+    )
+    events = select(CaseEvent).where(CaseEvent.case_id == case.id)
+    if event_kind:
+        events = events.where(CaseEvent.kind == event_kind)
+    kinds = session.exec(
+        select(CaseEvent.kind)
         .where(CaseEvent.case_id == case.id)
-        .order_by(CaseEvent.created_at.desc(), CaseEvent.id.desc())
-    )
-    return CaseDetail(
-        row=_row(clock, *found),
-        receipt_numbers=tuple(receipts),
+        .distinct()
+        .order_by(CaseEvent.kind)
+    ).all()
+    Author = aliased(User)
+    notes = session.exec(
+        select(CaseNote, Author.full_name)
+        .join(Author, Author.id == CaseNote.author_id)
+        .where(CaseNote.case_id == case.id)
+        .order_by(CaseNote.created_at.desc(), CaseNote.id.desc())
+    ).all()
+    return CaseWorkspace(
+        header=_header(session, clock, case, rows[0][1]),
+        members=members,
         timeline=tuple(
             TimelineEntry(
                 when=clock.moment(event.created_at),
                 who=event.actor_label,
                 kind=event.kind,
                 summary=event.summary,
+                changes=_changes(event),
             )
-            for event in events
+            for event in session.exec(
+                events.order_by(CaseEvent.created_at.desc(), CaseEvent.id.desc())
+            )
+        ),
+        event_kinds=tuple(kinds),
+        notes=tuple(
+            NoteView(author=author, when=clock.moment(note.created_at), body=note.body)
+            for note, author in notes
         ),
     )

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlmodel import Session, select
 
 from immigration_app.models import FirmSettings, User
-from immigration_app.services.cases import open_case
+from immigration_app.services.cases import MemberInput, add_receipt_number, open_case
+from immigration_app.services.deadlines import add_deadline
+from immigration_app.services.firm import firm_clock
 from immigration_app.services.people import PersonInput
 from immigration_app.services.users import create_user, viewer_of
 
@@ -29,33 +32,100 @@ DEMO_SIGN_INS = (
     ),
 )
 
+
+@dataclass(frozen=True)
+class _DemoCase:
+    case_type: str
+    members: tuple[MemberInput, ...]
+    receipt: str = ""
+    deadline: tuple[str, int] | None = None  # title, days from today
+    the_paralegals: bool = True
+
+
 _DEMO_CASES = (
-    (
+    _DemoCase(
         "aos-marriage",
-        PersonInput("Smith", "John", date_of_birth="1988-04-12", email="john.smith@mail.example"),
-    ),
-    (
-        "n400-naturalization",
-        PersonInput(
-            "Garcia Lopez",
-            "Maria",
-            middle_name="Elena",
-            date_of_birth="1979-09-30",
-            a_number="A012345678",
-            preferred_language="es",
+        (
+            MemberInput(
+                "petitioner", new_person=PersonInput("Smith", "John", date_of_birth="1988-04-12")
+            ),
+            MemberInput(
+                "beneficiary",
+                new_person=PersonInput(
+                    "Smith",
+                    "Lucia",
+                    middle_name="Fernanda",
+                    date_of_birth="1990-08-02",
+                    country_of_birth="Mexico",
+                    country_of_citizenship="Mexico",
+                    preferred_language="es",
+                ),
+            ),
         ),
+        receipt="IOE0912345678",
+        deadline=("Respond to Request for Evidence", 5),
     ),
-    (
+    _DemoCase(
+        "n400-naturalization",
+        (
+            MemberInput(
+                "applicant",
+                new_person=PersonInput(
+                    "Garcia Lopez",
+                    "Maria",
+                    middle_name="Elena",
+                    date_of_birth="1979-09-30",
+                    a_number="A012345678",
+                    preferred_language="es",
+                ),
+            ),
+        ),
+        deadline=("Biometrics appointment", 20),
+        the_paralegals=False,
+    ),
+    _DemoCase(
         "h1b",
-        PersonInput("Patel", "Ravi", date_of_birth="1995-01-22", country_of_citizenship="India"),
+        (
+            # The employer's signatory stands for the petitioning company.
+            MemberInput(
+                "petitioner",
+                new_person=PersonInput(
+                    "Whitfield", "Grace", email="grace.whitfield@brightline.example"
+                ),
+            ),
+            MemberInput(
+                "beneficiary",
+                new_person=PersonInput(
+                    "Patel", "Ravi", date_of_birth="1995-01-22", country_of_citizenship="India"
+                ),
+            ),
+        ),
+        receipt="WAC2612345678",
     ),
-    (
+    _DemoCase(
         "daca-renewal",
-        PersonInput("Hernandez", "Luis", date_of_birth="1999-07-04", preferred_language="es"),
+        (
+            MemberInput(
+                "applicant",
+                new_person=PersonInput(
+                    "Hernandez", "Luis", date_of_birth="1999-07-04", preferred_language="es"
+                ),
+            ),
+        ),
+        deadline=("File renewal (150 days before expiry)", -3),
+        the_paralegals=False,
     ),
-    (
+    _DemoCase(
         "asylum-affirmative",
-        PersonInput("Haile", "Selam", date_of_birth="1991-11-15", country_of_citizenship="Eritrea"),
+        (
+            MemberInput(
+                "applicant",
+                new_person=PersonInput(
+                    "Haile", "Selam", date_of_birth="1991-11-15", country_of_citizenship="Eritrea"
+                ),
+            ),
+        ),
+        deadline=("One-year filing deadline", 41),
     ),
 )
 
@@ -87,16 +157,29 @@ def seed_demo(session: Session) -> tuple[DemoSignIn, ...]:
         )
         for sign_in in DEMO_SIGN_INS
     }
-    attorney = users["attorney@demo-firm.example"]
+    attorney = viewer_of(users["attorney@demo-firm.example"])
     paralegal = users["paralegal@demo-firm.example"]
-    for index, (case_type, client) in enumerate(_DEMO_CASES):
-        open_case(
+    today = firm_clock(session).today()
+    for demo in _DEMO_CASES:
+        case = open_case(
             session,
-            actor=viewer_of(attorney),
-            case_type=case_type,
-            client=client,
+            actor=attorney,
+            case_type=demo.case_type,
+            members=list(demo.members),
             attorney_id=attorney.id,
-            # Every other case is the demo paralegal's; the rest are unassigned.
-            paralegal_id=paralegal.id if index % 2 == 0 else None,
+            paralegal_id=paralegal.id if demo.the_paralegals else None,
         )
+        if demo.receipt:
+            add_receipt_number(
+                session, actor=attorney, reference=case.reference, receipt_number=demo.receipt
+            )
+        if demo.deadline:
+            title, days = demo.deadline
+            add_deadline(
+                session,
+                actor=attorney,
+                case_id=case.id,
+                title=title,
+                due_on=today + timedelta(days=days),
+            )
     return DEMO_SIGN_INS

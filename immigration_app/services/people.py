@@ -1,34 +1,82 @@
-"""People: the profiles every form is filled from."""
+"""People: the profiles every form is filled from, their edits, and finding them again."""
 
 from __future__ import annotations
 
+import contextlib
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, fields
 from datetime import date
 
-from sqlmodel import Session
+import sqlalchemy as sa
+from sqlmodel import Session, delete, or_, select
 
-from immigration_app.models import Language, Person, utcnow
+from immigration_app.models import (
+    Case,
+    CaseMember,
+    Language,
+    OtherName,
+    Person,
+    PersonSearchToken,
+    utcnow,
+)
+from immigration_app.services.audit import record_event
 from immigration_app.services.errors import InvalidInput
 from immigration_app.services.users import normalize_email
+from immigration_app.services.viewer import Viewer, visible_cases
 
 _A_NUMBER = re.compile(r"^A?-?(\d{7,9})$", re.IGNORECASE)
+_USCIS_ACCOUNT = re.compile(r"^\d{12}$")
+_TOKEN_LENGTH = 40
+# The highest character a search token can hold: a prefix p matches tokens in [p, p + this].
+_TOKEN_CEILING = "z" * _TOKEN_LENGTH
+
+PROFILE_LABELS = {
+    "family_name": "Family name",
+    "given_name": "Given name",
+    "middle_name": "Middle name",
+    "date_of_birth": "Date of birth",
+    "city_of_birth": "City of birth",
+    "country_of_birth": "Country of birth",
+    "country_of_citizenship": "Country of citizenship",
+    "a_number": "A-number",
+    "uscis_online_account_number": "USCIS online account number",
+    "email": "Email",
+    "phone": "Phone",
+    "preferred_language": "Preferred language",
+}
 
 
 @dataclass(frozen=True)
 class PersonInput:
-    """What a form or a wizard step says about a new person; all text as typed."""
+    """A person's profile as a form sends it: all text, as typed."""
 
     family_name: str
     given_name: str
     middle_name: str = ""
     date_of_birth: str = ""  # ISO date, as an <input type=date> sends it
+    city_of_birth: str = ""
     country_of_birth: str = ""
     country_of_citizenship: str = ""
     a_number: str = ""
+    uscis_online_account_number: str = ""
     email: str = ""
     phone: str = ""
     preferred_language: str = "en"
+
+    @classmethod
+    def from_form(cls, form: dict[str, str], prefix: str = "") -> PersonInput:
+        """Read the fields named `prefix + field` from submitted form data."""
+        values = {field.name: str(form.get(prefix + field.name, "")) for field in fields(cls)}
+        values["preferred_language"] = values["preferred_language"] or "en"
+        return cls(**values)
+
+    @classmethod
+    def of(cls, person: Person) -> PersonInput:
+        """A stored person, as the edit form shows them."""
+        values = {name: getattr(person, name) for name in PROFILE_LABELS}
+        values["date_of_birth"] = person.date_of_birth.isoformat() if person.date_of_birth else ""
+        return cls(**{name: str(value or "") for name, value in values.items()})
 
 
 def normalize_a_number(value: str) -> str:
@@ -39,7 +87,14 @@ def normalize_a_number(value: str) -> str:
     return match.group(1).zfill(9)
 
 
-def _parse_birth_date(value: str) -> date:
+def _uscis_account(value: str) -> str:
+    digits = value.replace(" ", "").replace("-", "")
+    if not _USCIS_ACCOUNT.match(digits):
+        raise InvalidInput({"uscis_online_account_number": "This number has 12 digits."})
+    return digits
+
+
+def _birth_date(value: str) -> date:
     try:
         born = date.fromisoformat(value)
     except ValueError:
@@ -51,52 +106,200 @@ def _parse_birth_date(value: str) -> date:
     return born
 
 
+_PARSERS = {
+    "date_of_birth": _birth_date,
+    "a_number": normalize_a_number,
+    "uscis_online_account_number": _uscis_account,
+    "email": normalize_email,
+}
+
+
 def validate_person(data: PersonInput) -> dict:
     """The cleaned column values, or InvalidInput naming every field that is wrong."""
     problems: dict[str, str] = {}
-    clean: dict = {
-        "family_name": data.family_name.strip(),
-        "given_name": data.given_name.strip(),
-        "middle_name": data.middle_name.strip(),
-        "country_of_birth": data.country_of_birth.strip(),
-        "country_of_citizenship": data.country_of_citizenship.strip(),
-        "phone": data.phone.strip(),
-    }
-    if not clean["family_name"]:
-        problems["family_name"] = "Enter the family name (last name)."
-    if not clean["given_name"]:
-        problems["given_name"] = "Enter the given name (first name)."
-    for name, parse in (
-        ("date_of_birth", _parse_birth_date),
-        ("a_number", normalize_a_number),
-        ("email", normalize_email),
-    ):
+    clean: dict = {}
+    for name in PROFILE_LABELS:
         raw = getattr(data, name).strip()
-        if not raw:
-            clean[name] = None if name == "date_of_birth" else ""
+        parse = _PARSERS.get(name)
+        if parse is None or not raw:
+            clean[name] = raw if parse is None or name != "date_of_birth" else None
             continue
         try:
             clean[name] = parse(raw)
         except InvalidInput as error:
-            problems[name] = error.fields.get(name) or next(iter(error.fields.values()))
+            problems[name] = next(iter(error.fields.values()))
+    if not clean["family_name"]:
+        problems["family_name"] = "Enter the family name (last name)."
+    if not clean["given_name"]:
+        problems["given_name"] = "Enter the given name (first name)."
     if data.preferred_language not in {language.value for language in Language}:
         problems["preferred_language"] = "Choose English or Spanish."
-    else:
-        clean["preferred_language"] = Language(data.preferred_language)
     if problems:
         raise InvalidInput(problems)
     return clean
+
+
+def name_tokens(*names: str) -> set[str]:
+    """The search words in names: accents and case folded, split on anything not a letter."""
+    tokens = set()
+    for name in names:
+        plain = unicodedata.normalize("NFKD", name or "")
+        plain = "".join(char for char in plain if not unicodedata.combining(char)).lower()
+        tokens.update(word[:_TOKEN_LENGTH] for word in re.split(r"[^a-z0-9]+", plain) if word)
+    return tokens
+
+
+def token_prefix_match(word: str):
+    """A condition true for search tokens starting with `word` (an index range, not a LIKE)."""
+    return PersonSearchToken.token.between(word, word + _TOKEN_CEILING)
+
+
+def refresh_search_tokens(session: Session, person_id: int) -> None:
+    person = session.get(Person, person_id)
+    others = session.exec(select(OtherName).where(OtherName.person_id == person_id)).all()
+    names = [person.family_name, person.given_name, person.middle_name]
+    for other in others:
+        names += [other.family_name, other.given_name, other.middle_name]
+    session.exec(delete(PersonSearchToken).where(PersonSearchToken.person_id == person_id))
+    session.add_all(
+        PersonSearchToken(person_id=person_id, token=token) for token in name_tokens(*names)
+    )
 
 
 def create_person(session: Session, data: PersonInput) -> Person:
     person = Person(**validate_person(data), created_at=utcnow(), updated_at=utcnow())
     session.add(person)
     session.flush()
+    refresh_search_tokens(session, person.id)
     return person
+
+
+def _shown(value) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value or "")
+
+
+def update_person(
+    session: Session, *, actor: Viewer, person: Person, data: PersonInput, client_address: str = ""
+) -> list[str]:
+    """Save a profile edit; each case the person is on gets one event with before and after.
+
+    Returns the labels of the fields that changed (none: nothing is written).
+    """
+    clean = validate_person(data)
+    changed = [name for name, value in clean.items() if getattr(person, name) != value]
+    if not changed:
+        return []
+    before = {name: _shown(getattr(person, name)) for name in changed}
+    for name in changed:
+        setattr(person, name, clean[name])
+    person.updated_at = utcnow()
+    session.add(person)
+    session.flush()
+    if {"family_name", "given_name", "middle_name"} & set(changed):
+        refresh_search_tokens(session, person.id)
+    labels = [PROFILE_LABELS[name] for name in changed]
+    case_ids = session.exec(select(CaseMember.case_id).where(CaseMember.person_id == person.id))
+    for case_id in set(case_ids):
+        record_event(
+            session,
+            kind="profile_updated",
+            summary=f"{display_name(person)}: {', '.join(labels)} changed",
+            actor=actor,
+            case_id=case_id,
+            before=before,
+            after={name: _shown(clean[name]) for name in changed},
+            client_address=client_address,
+        )
+    return labels
 
 
 def display_name(person: Person) -> str:
     """Given name first, as staff say it: "Maria Elena Garcia Lopez"."""
-    return " ".join(
-        part for part in (person.given_name, person.middle_name, person.family_name) if part
+    parts = (person.given_name, person.middle_name, person.family_name)
+    return " ".join(part for part in parts if part)
+
+
+@dataclass(frozen=True)
+class PersonMatch:
+    """A person found by a search, with enough to tell namesakes apart."""
+
+    id: int
+    name: str
+    date_of_birth: str
+    a_number: str
+    reason: str = ""
+
+
+def _match(person: Person, reason: str = "") -> PersonMatch:
+    return PersonMatch(
+        id=person.id,
+        name=display_name(person),
+        date_of_birth=person.date_of_birth.isoformat() if person.date_of_birth else "",
+        a_number=f"A{person.a_number}" if person.a_number else "",
+        reason=reason,
     )
+
+
+def people_visible_to(viewer: Viewer):
+    """People on a case the viewer may see, or on no case yet."""
+    on_visible_case = (
+        select(CaseMember.person_id)
+        .join(Case, Case.id == CaseMember.case_id)
+        .where(visible_cases(viewer))
+    )
+    on_any_case = select(CaseMember.person_id)
+    return or_(Person.id.in_(on_visible_case), Person.id.not_in(on_any_case))
+
+
+def search_people(
+    session: Session, *, viewer: Viewer, text: str, limit: int = 10
+) -> list[PersonMatch]:
+    """People whose names start with every word typed, or with that A-number or birth date."""
+    text = text.strip()[:200]
+    conditions = []
+    words = sorted(name_tokens(text))
+    if words:
+        conditions.append(
+            sa.and_(
+                *[
+                    Person.id.in_(
+                        select(PersonSearchToken.person_id).where(token_prefix_match(word))
+                    )
+                    for word in words
+                ]
+            )
+        )
+    with contextlib.suppress(InvalidInput):
+        conditions.append(Person.a_number == normalize_a_number(text))
+    with contextlib.suppress(ValueError):
+        conditions.append(Person.date_of_birth == date.fromisoformat(text))
+    if not conditions:
+        return []
+    people = session.exec(
+        select(Person)
+        .where(or_(*conditions), people_visible_to(viewer))
+        .order_by(Person.family_name, Person.given_name)
+        .limit(limit)
+    )
+    return [_match(person) for person in people]
+
+
+def likely_duplicates(session: Session, data: PersonInput) -> list[PersonMatch]:
+    """People probably the same as the one entered: same A-number, or same name and birth date."""
+    found: dict[int, PersonMatch] = {}
+    try:
+        clean = validate_person(data)
+    except InvalidInput:
+        return []
+    if clean["a_number"]:
+        for person in session.exec(select(Person).where(Person.a_number == clean["a_number"])):
+            found[person.id] = _match(person, "same A-number")
+    if clean["date_of_birth"]:
+        family = name_tokens(clean["family_name"])
+        given = name_tokens(clean["given_name"])
+        for person in session.exec(
+            select(Person).where(Person.date_of_birth == clean["date_of_birth"])
+        ):
+            if family & name_tokens(person.family_name) and given & name_tokens(person.given_name):
+                found.setdefault(person.id, _match(person, "same name and date of birth"))
+    return list(found.values())

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from immigration_app.models import Role
+import sqlalchemy as sa
+from sqlmodel import or_
+
+from immigration_app.models import Case, Role
 
 
 @dataclass(frozen=True)
@@ -18,3 +21,10 @@ class Viewer:
     def sees_all_cases(self) -> bool:
         """Attorneys and admins see every case; paralegals see theirs and unassigned ones."""
         return self.role in (Role.ADMIN, Role.ATTORNEY)
+
+
+def visible_cases(viewer: Viewer):
+    """The WHERE clause limiting cases to those the viewer may see."""
+    if viewer.sees_all_cases:
+        return sa.true()
+    return or_(Case.paralegal_id == viewer.id, Case.paralegal_id.is_(None))

@@ -17,12 +17,17 @@ from urllib.parse import quote
 import reflex as rx
 
 from immigration_app.models import Role
-from immigration_app.services.auth import SignInRefused, sign_in, sign_out, viewer_for_token
+from immigration_app.services.auth import (
+    SESSION_COOKIE,
+    SignInRefused,
+    sign_in,
+    sign_out,
+    viewer_for_token,
+)
 from immigration_app.services.viewer import Viewer
 from immigration_app.settings import get_settings
 from immigration_app.state.services import call
 
-SESSION_COOKIE = "immigration_session"
 _viewer: contextvars.ContextVar[Viewer] = contextvars.ContextVar("viewer")
 
 STAFF = (Role.ADMIN, Role.ATTORNEY, Role.PARALEGAL)

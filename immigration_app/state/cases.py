@@ -1,4 +1,4 @@
-"""States behind the case list, the new-case form and the case page."""
+"""States behind the case workspace and the new-case wizard."""
 
 from __future__ import annotations
 
@@ -9,113 +9,351 @@ import reflex as rx
 from immigration_app import catalog
 from immigration_app.models import Role
 from immigration_app.services.cases import (
-    CaseRow,
+    CaseHeader,
+    MemberInput,
+    MemberView,
+    NoteView,
     TimelineEntry,
-    case_detail,
-    list_cases,
+    add_note,
+    add_receipt_number,
+    assign_case,
+    can_assign,
+    case_workspace,
+    edit_member_profile,
     open_case,
 )
-from immigration_app.services.errors import InvalidInput, NotFound
-from immigration_app.services.people import PersonInput
+from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
+from immigration_app.services.people import (
+    PersonInput,
+    PersonMatch,
+    likely_duplicates,
+    search_people,
+    validate_person,
+)
 from immigration_app.services.users import active_staff
 from immigration_app.state.auth import current_viewer, staff_only
 from immigration_app.state.services import call
 
-
-class DashboardState(rx.State):
-    rows: list[CaseRow] = []
-    loaded: bool = False
-
-    @rx.event
-    @staff_only()
-    async def load(self):
-        self.rows = await call(list_cases, viewer=current_viewer())
-        self.loaded = True
-
-
-class NewCaseState(rx.State):
-    """The form that opens a case. Field errors are keyed by the form field's name."""
-
-    case_types: list[tuple[str, str]] = []
-    attorneys: list[tuple[str, str]] = []
-    paralegals: list[tuple[str, str]] = []
-    errors: dict[str, str] = {}
-
-    @rx.event
-    @staff_only()
-    async def load(self):
-        self.errors = {}
-        self.case_types = [(kind.key, kind.title) for kind in catalog.case_types().values()]
-        staff = await call(active_staff)
-        self.attorneys = _options(staff, Role.ATTORNEY)
-        self.paralegals = _options(staff, Role.PARALEGAL)
-
-    @rx.event
-    @staff_only()
-    async def submit(self, form_data: dict):
-        field = {name: str(value) for name, value in form_data.items()}
-        try:
-            case = await call(
-                open_case,
-                actor=current_viewer(),
-                case_type=field.get("case_type", ""),
-                attorney_id=_user_id(field.get("attorney_id", "")),
-                paralegal_id=_user_id(field.get("paralegal_id", "")),
-                client=PersonInput(
-                    family_name=field.get("family_name", ""),
-                    given_name=field.get("given_name", ""),
-                    middle_name=field.get("middle_name", ""),
-                    date_of_birth=field.get("date_of_birth", ""),
-                    country_of_citizenship=field.get("country_of_citizenship", ""),
-                    a_number=field.get("a_number", ""),
-                    email=field.get("email", ""),
-                    phone=field.get("phone", ""),
-                    preferred_language=field.get("preferred_language", "en"),
-                ),
-                client_address=self.router.session.client_ip,
-            )
-        except InvalidInput as error:
-            self.errors = error.fields
-            return rx.toast.error("Some fields need attention; see the messages below them.")
-        self.errors = {}
-        return rx.redirect(f"/cases/{case.reference}")
+_NO_CASE = CaseHeader(**{field.name: "" for field in dataclasses.fields(CaseHeader)})
 
 
 def _options(staff, role: Role) -> list[tuple[str, str]]:
     return [(str(user.id), user.full_name) for user in staff if user.role == role]
 
 
-def _user_id(raw: str) -> int | None:
+def _user_id(raw) -> int | None:
     """A chosen staff member's id, or None. The service checks the id's role."""
-    return int(raw) if raw.isdigit() else None
+    raw = str(raw)
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
-_NO_CASE = CaseRow(**{field.name: "" for field in dataclasses.fields(CaseRow)})
+def _form(form_data: dict) -> dict[str, str]:
+    return {str(name): str(value) for name, value in form_data.items()}
 
 
 class CaseState(rx.State):
+    """/cases/[ref]: the workspace of one case."""
+
     reference: str = ""
     status: str = "loading"  # loading | found | missing
-    header: CaseRow = _NO_CASE
-    receipt_numbers: list[str] = []
+    header: CaseHeader = _NO_CASE
+    members: list[MemberView] = []
     timeline: list[TimelineEntry] = []
+    event_kinds: list[str] = []
+    timeline_kind: str = ""
+    notes: list[NoteView] = []
+    may_assign: bool = False
+    attorneys: list[tuple[str, str]] = []
+    paralegals: list[tuple[str, str]] = []
+    editing_person_id: int = 0
+    edit_profile: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    form_version: int = 0  # bumped to redraw forms empty (or with fresh defaults)
 
-    @rx.event
-    @staff_only()
-    async def load(self):
-        self.status = "loading"
-        self.reference = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+    async def _reload(self) -> None:
+        viewer = current_viewer()
         try:
-            detail = await call(case_detail, viewer=current_viewer(), reference=self.reference)
+            workspace = await call(
+                case_workspace,
+                viewer=viewer,
+                reference=self.reference,
+                event_kind=self.timeline_kind,
+            )
         except NotFound:
-            self.status, self.header, self.receipt_numbers, self.timeline = (
+            self.status, self.header, self.members, self.timeline, self.notes = (
                 "missing",
                 _NO_CASE,
+                [],
                 [],
                 [],
             )
             return
         self.status = "found"
-        self.header = detail.row
-        self.receipt_numbers = list(detail.receipt_numbers)
-        self.timeline = list(detail.timeline)
+        self.header = workspace.header
+        self.members = list(workspace.members)
+        self.timeline = list(workspace.timeline)
+        self.event_kinds = list(workspace.event_kinds)
+        self.notes = list(workspace.notes)
+        self.may_assign = can_assign(viewer)
+        if self.may_assign:
+            staff = await call(active_staff)
+            self.attorneys = _options(staff, Role.ATTORNEY)
+            self.paralegals = _options(staff, Role.PARALEGAL)
+
+    @rx.event
+    @staff_only()
+    async def load(self):
+        self.reference = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+        self.timeline_kind, self.editing_person_id, self.errors = "", 0, {}
+        await self._reload()
+
+    @rx.event
+    @staff_only()
+    async def filter_timeline(self, kind: str):
+        self.timeline_kind = str(kind)[:64]
+        await self._reload()
+
+    async def _change(self, service, success: str, **kwargs):
+        """Run a change to this case; field errors stay beside their fields."""
+        try:
+            await call(service, actor=current_viewer(), reference=self.reference, **kwargs)
+        except InvalidInput as error:
+            self.errors = error.fields
+            return None
+        except NotPermitted as error:
+            return rx.toast.error(str(error))
+        except NotFound:
+            await self._reload()
+            return rx.toast.error("This case is no longer available to you.")
+        self.errors = {}
+        self.form_version += 1
+        await self._reload()
+        return rx.toast.success(success)
+
+    @rx.event
+    @staff_only(Role.ADMIN, Role.ATTORNEY)
+    async def assign(self, form_data: dict):
+        field = _form(form_data)
+        return await self._change(
+            assign_case,
+            "Assignment saved.",
+            attorney_id=_user_id(field.get("attorney_id", "")),
+            paralegal_id=_user_id(field.get("paralegal_id", "")),
+        )
+
+    @rx.event
+    @staff_only()
+    async def add_receipt(self, form_data: dict):
+        field = _form(form_data)
+        return await self._change(
+            add_receipt_number,
+            "Receipt number added.",
+            receipt_number=field.get("receipt_number", ""),
+            form=field.get("receipt_form", ""),
+        )
+
+    @rx.event
+    @staff_only()
+    async def add_case_note(self, form_data: dict):
+        return await self._change(add_note, "Note added.", body=_form(form_data).get("note", ""))
+
+    @rx.event
+    @staff_only()
+    async def start_editing(self, person_id: int):
+        member = next((m for m in self.members if m.person_id == _user_id(person_id)), None)
+        if member is None:
+            return
+        self.editing_person_id, self.edit_profile = member.person_id, dict(member.profile)
+        self.errors = {}
+        self.form_version += 1
+
+    @rx.event
+    @staff_only()
+    async def cancel_editing(self):
+        self.editing_person_id, self.errors = 0, {}
+
+    @rx.event
+    @staff_only()
+    async def save_profile(self, form_data: dict):
+        person_id = self.editing_person_id
+        if not person_id:
+            return
+        try:
+            changed = await call(
+                edit_member_profile,
+                actor=current_viewer(),
+                reference=self.reference,
+                person_id=person_id,
+                data=PersonInput.from_form(_form(form_data)),
+                client_address=self.router.session.client_ip,
+            )
+        except InvalidInput as error:
+            self.errors = error.fields
+            return
+        except NotFound:
+            self.editing_person_id = 0
+            await self._reload()
+            return rx.toast.error("This person is no longer on the case.")
+        self.editing_person_id, self.errors = 0, {}
+        await self._reload()
+        return rx.toast.success(
+            f"Saved: {', '.join(changed)}." if changed else "No changes to save."
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class MemberDraft:
+    """Someone chosen for the case being opened, not yet saved."""
+
+    role: str
+    label: str
+    person_id: int = 0  # an existing person; 0 for a new one
+    new_person: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+class NewCaseState(rx.State):
+    """/cases/new: choose the type, gather the people (found or new), assign, open."""
+
+    case_types: list[tuple[str, str]] = []
+    attorneys: list[tuple[str, str]] = []
+    paralegals: list[tuple[str, str]] = []
+    case_type: str = ""
+    roles: list[tuple[str, str]] = []
+    needed_roles: str = ""
+    adding_role: str = ""
+    members: list[MemberDraft] = []
+    matches: list[PersonMatch] = []
+    searched: bool = False
+    duplicates: list[PersonMatch] = []
+    pending_new: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    form_version: int = 0
+
+    @rx.event
+    @staff_only()
+    async def load(self):
+        self.case_types = [(kind.key, kind.title) for kind in catalog.case_types().values()]
+        staff = await call(active_staff)
+        self.attorneys = _options(staff, Role.ATTORNEY)
+        self.paralegals = _options(staff, Role.PARALEGAL)
+        self.case_type, self.roles, self.needed_roles, self.adding_role = "", [], "", ""
+        self.members, self.matches, self.searched, self.duplicates = [], [], False, []
+        self.pending_new, self.errors = {}, {}
+        self.form_version += 1
+
+    @rx.event
+    @staff_only()
+    async def choose_type(self, key: str):
+        kind = catalog.case_types().get(str(key))
+        self.case_type = kind.key if kind else ""
+        self.roles = (
+            [(role, role.replace("_", " ").capitalize()) for role in kind.all_roles] if kind else []
+        )
+        self.needed_roles = ", ".join(role.replace("_", " ") for role in kind.roles) if kind else ""
+        taken = {member.role for member in self.members}
+        missing = [role for role in (kind.roles if kind else ()) if role not in taken]
+        self.adding_role = missing[0] if missing else (kind.client_role if kind else "")
+        self.errors = {}
+
+    @rx.event
+    @staff_only()
+    async def choose_role(self, role: str):
+        if role in {key for key, _ in self.roles}:
+            self.adding_role = str(role)
+
+    @rx.event
+    @staff_only()
+    async def find_people(self, form_data: dict):
+        text = _form(form_data).get("person_search", "")
+        self.matches = await call(search_people, viewer=current_viewer(), text=text)
+        self.searched = True
+
+    def _add(self, draft: MemberDraft) -> None:
+        self.members = [*self.members, draft]
+        self.matches, self.searched, self.duplicates, self.pending_new = [], False, [], {}
+        self.errors = {}
+        self.form_version += 1
+        taken = {member.role for member in self.members}
+        kind = catalog.case_types().get(self.case_type)
+        missing = [role for role in (kind.roles if kind else ()) if role not in taken]
+        if missing:
+            self.adding_role = missing[0]
+
+    @rx.event
+    @staff_only()
+    async def add_existing(self, person_id: int, label: str):
+        if not self.adding_role:
+            self.errors = {"members": "Choose the case type first."}
+            return
+        pid = _user_id(person_id)
+        if pid is None or any(member.person_id == pid for member in self.members):
+            return
+        self._add(MemberDraft(role=self.adding_role, label=str(label)[:200], person_id=pid))
+
+    @rx.event
+    @staff_only()
+    async def add_new(self, form_data: dict):
+        if not self.adding_role:
+            self.errors = {"members": "Choose the case type first."}
+            return
+        data = PersonInput.from_form(_form(form_data))
+        try:
+            validate_person(data)
+        except InvalidInput as error:
+            self.errors = error.fields
+            return
+        duplicates = await call(likely_duplicates, data=data)
+        if duplicates:
+            self.duplicates, self.pending_new, self.errors = (
+                duplicates,
+                dataclasses.asdict(data),
+                {},
+            )
+            return
+        self._add_new_person(data)
+
+    def _add_new_person(self, data: PersonInput) -> None:
+        label = f"{data.given_name} {data.family_name} (new)"
+        self._add(
+            MemberDraft(role=self.adding_role, label=label, new_person=dataclasses.asdict(data))
+        )
+
+    @rx.event
+    @staff_only()
+    async def add_new_anyway(self):
+        """The staff member has looked at the likely duplicates: this is someone else."""
+        if self.pending_new:
+            self._add_new_person(PersonInput(**self.pending_new))
+
+    @rx.event
+    @staff_only()
+    async def remove_member(self, index: int):
+        position = int(index)
+        self.members = [member for at, member in enumerate(self.members) if at != position]
+
+    @rx.event
+    @staff_only()
+    async def create(self, form_data: dict):
+        field = _form(form_data)
+        members = [
+            MemberInput(
+                role=member.role,
+                person_id=member.person_id or None,
+                new_person=PersonInput(**member.new_person) if member.new_person else None,
+            )
+            for member in self.members
+        ]
+        try:
+            case = await call(
+                open_case,
+                actor=current_viewer(),
+                case_type=self.case_type,
+                members=members,
+                attorney_id=_user_id(field.get("attorney_id", "")),
+                paralegal_id=_user_id(field.get("paralegal_id", "")),
+                client_address=self.router.session.client_ip,
+            )
+        except InvalidInput as error:
+            self.errors = error.fields
+            return rx.toast.error("The case was not opened yet: see the messages on the page.")
+        return rx.redirect(f"/cases/{case.reference}")

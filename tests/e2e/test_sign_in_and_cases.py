@@ -10,21 +10,26 @@ PARALEGAL = demo("paralegal")
 
 
 def test_paralegal_signs_in_opens_a_case_and_sees_it_on_the_dashboard(page: Page):
-    sign_in(page, PARALEGAL.email, PARALEGAL.password)
-    expect(page.get_by_role("heading", name="Open cases", exact=True)).to_be_visible()
+    sign_in_to_dashboard(page, PARALEGAL)
     expect(page.get_by_role("banner")).to_contain_text(PARALEGAL.full_name)
 
     page.get_by_role("link", name="New case").first.click()
+    expect(page.get_by_role("heading", name="Open a new case")).to_be_visible()
     page.get_by_label("Case type").select_option(label="Naturalization (N-400)")
+    page.get_by_role("tab", name="Enter a new person").click()
     page.get_by_label("Family name (last name)").fill("Okonkwo")
     page.get_by_label("Given name (first name)").fill("Chidi")
     page.get_by_label("Date of birth").fill("1985-03-14")
     page.get_by_label("Preferred language").select_option(label="Spanish (Español)")
+    page.get_by_role("button", name="Add new person").click()
+    people = page.get_by_role("list", name="People on the case")
+    expect(people).to_contain_text("Chidi Okonkwo (new)")
     page.get_by_role("button", name="Create case").click()
 
     expect(page).to_have_url(re.compile(r"/cases/\d{4}-\d{4}/?$"))
-    expect(page.get_by_role("heading", name="Chidi Okonkwo")).to_be_visible()
-    reference = page.url.rsplit("/", 1)[-1]
+    expect(page.get_by_role("heading", name="Chidi Okonkwo", level=1)).to_be_visible()
+    reference = page.url.rstrip("/").rsplit("/", 1)[-1]
+    page.get_by_role("tab", name="Timeline").click()
     timeline = page.get_by_role("list", name="Case timeline")
     expect(timeline).to_contain_text(f"Case {reference} opened: Naturalization (N-400)")
     expect(timeline).to_contain_text(PARALEGAL.email)
@@ -61,14 +66,18 @@ def test_sign_in_returns_to_the_page_asked_for(page: Page):
 def test_server_side_errors_appear_next_to_the_field_and_typed_data_stays(page: Page):
     sign_in_to_dashboard(page, PARALEGAL)
     page.goto("/cases/new")
+    expect(page.get_by_role("heading", name="Open a new case")).to_be_visible()
+    page.get_by_label("Case type").select_option(label="Affirmative asylum (I-589)")
+    page.get_by_role("tab", name="Enter a new person").click()
     page.get_by_label("Family name (last name)").fill("Silva")
     page.get_by_label("Given name (first name)").fill("Ana")
     page.get_by_label("A-number").fill("12")
-    page.get_by_role("button", name="Create case").click()
+    page.get_by_role("button", name="Add new person").click()
 
-    expect(page.locator("#case_type-error")).to_have_text("Choose a case type from the list.")
     expect(page.locator("#a_number-error")).to_contain_text("7 to 9 digits")
     expect(page.get_by_label("Family name (last name)")).to_have_value("Silva")
+    page.get_by_role("button", name="Create case").click()
+    expect(page.locator("#members-error")).to_have_text("Add the applicant (the firm's client).")
     expect(page).to_have_url(re.compile(r"/cases/new/?$"))
 
 

@@ -67,6 +67,9 @@ def test_admin_changes_the_date_format_and_dates_follow_it(page: Page):
     expect(first_row).to_contain_text(re.compile(r"\d{4}-\d{2}-\d{2}"))
 
     page.get_by_role("link", name="Firm settings").click()
+    expect(page.get_by_label("Date format")).to_have_value("YYYY-MM-DD")
     page.get_by_label("Date format").select_option("MM/DD/YYYY")
     page.get_by_role("button", name="Save settings").click()
-    expect(page.get_by_text("Firm settings saved.")).to_be_visible()
+    expect(page.get_by_text("Firm settings saved.")).not_to_have_count(0)
+    page.reload()
+    expect(page.get_by_label("Date format")).to_have_value("MM/DD/YYYY")

@@ -2,10 +2,19 @@ import pytest
 from sqlmodel import func, select
 
 from immigration_app import catalog
-from immigration_app.models import Case, CaseEvent, CaseMember, Person
-from immigration_app.services.cases import case_detail, list_cases, open_case
-from immigration_app.services.errors import InvalidInput, NotFound
-from immigration_app.services.people import PersonInput, normalize_a_number
+from immigration_app.models import Case, CaseEvent, CaseMember, CaseNote, Person
+from immigration_app.services.cases import (
+    MemberInput,
+    add_note,
+    add_receipt_number,
+    assign_case,
+    case_workspace,
+    edit_member_profile,
+    open_case,
+)
+from immigration_app.services.db import session_scope
+from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
+from immigration_app.services.people import PersonInput, create_person
 from tests.factories import make_case, make_user, make_viewer
 
 
@@ -13,30 +22,45 @@ def _count(session, table) -> int:
     return session.exec(select(func.count()).select_from(table)).one()
 
 
-def test_open_case_creates_client_membership_and_first_event(session):
+def _new(role: str, family: str = "Smith", **fields) -> MemberInput:
+    return MemberInput(
+        role=role, new_person=PersonInput(family_name=family, given_name="Jo", **fields)
+    )
+
+
+def test_open_case_with_members_records_who_is_the_client(session):
     attorney = make_viewer(session, role="attorney")
     case = open_case(
         session,
         actor=attorney,
         case_type="aos-marriage",
-        client=PersonInput(
-            family_name=" Smith ",
-            given_name="John",
-            date_of_birth="1988-04-12",
-            a_number="A 12345678",
-        ),
+        members=[_new("beneficiary", "Ruiz", a_number="A 12345678"), _new("petitioner", "Smith")],
         attorney_id=attorney.id,
     )
     assert case.reference.endswith("-0001")
     assert case.stage == catalog.stages()[0].key
-    member = session.exec(select(CaseMember).where(CaseMember.case_id == case.id)).one()
-    assert member.role == "petitioner"  # the firm's client on a marriage case
-    person = session.get(Person, member.person_id)
-    assert (person.family_name, person.a_number) == ("Smith", "012345678")
+    members = session.exec(select(CaseMember).where(CaseMember.case_id == case.id)).all()
+    client = next(member for member in members if member.is_primary_client)
+    assert client.role == "petitioner"  # the firm's client on a marriage case
+    beneficiary = session.get(Person, next(m.person_id for m in members if m.role == "beneficiary"))
+    assert beneficiary.a_number == "012345678"
     event = session.exec(select(CaseEvent).where(CaseEvent.case_id == case.id)).one()
-    assert event.kind == "case_opened"
-    assert event.actor_user_id == attorney.id
-    assert event.after["case_type"] == "aos-marriage"
+    assert (event.kind, event.actor_user_id) == ("case_opened", attorney.id)
+    assert len(event.after["members"]) == 2
+
+
+def test_an_existing_person_is_reused_not_copied(session):
+    attorney = make_viewer(session, role="attorney")
+    person = create_person(session, PersonInput("Okafor", "Ada", date_of_birth="1970-01-01"))
+    for case_type in ("n400-naturalization", "i751-removal-of-conditions"):
+        open_case(
+            session,
+            actor=attorney,
+            case_type=case_type,
+            members=[MemberInput(role="applicant", person_id=person.id)],
+        )
+    assert _count(session, Person) == 1
+    assert _count(session, CaseMember) == 2
 
 
 def test_references_count_up_within_the_year(session):
@@ -48,34 +72,36 @@ def test_references_count_up_within_the_year(session):
 
 def test_a_paralegal_opening_a_case_is_assigned_to_it(session):
     paralegal = make_viewer(session, role="paralegal")
-    case = make_case(session, actor=paralegal)
-    assert case.paralegal_id == paralegal.id
+    assert make_case(session, actor=paralegal).paralegal_id == paralegal.id
 
 
 @pytest.mark.parametrize(
-    ("changes", "fields"),
+    ("case_type", "members", "fields"),
     [
-        ({"case_type": "no-such-type"}, {"case_type"}),
-        ({"client": PersonInput(family_name="", given_name="")}, {"family_name", "given_name"}),
-        ({"client": PersonInput("Lee", "Ann", date_of_birth="2999-01-01")}, {"date_of_birth"}),
-        ({"client": PersonInput("Lee", "Ann", email="not an email")}, {"email"}),
-        ({"client": PersonInput("Lee", "Ann", a_number="12")}, {"a_number"}),
-        ({"client": PersonInput("Lee", "Ann", preferred_language="fr")}, {"preferred_language"}),
+        ("no-such-type", [_new("applicant")], {"case_type"}),
+        ("n400-naturalization", [], {"members"}),
+        ("aos-marriage", [_new("beneficiary")], {"members"}),
+        ("n400-naturalization", [_new("applicant"), _new("joint_sponsor")], {"m1_role"}),
+        ("n400-naturalization", [MemberInput(role="applicant")], {"m0_person"}),
+        ("n400-naturalization", [MemberInput(role="applicant", person_id=999_999)], {"m0_person"}),
+        (
+            "n400-naturalization",
+            [_new("applicant", "", date_of_birth="2999-01-01")],
+            {"m0_family_name", "m0_date_of_birth"},
+        ),
+        ("n400-naturalization", [_new("applicant", email="not an email")], {"m0_email"}),
+        (
+            "n400-naturalization",
+            [_new("applicant", preferred_language="fr")],
+            {"m0_preferred_language"},
+        ),
     ],
 )
-def test_bad_input_names_each_field_and_leaves_nothing_behind(changes, fields):
-    from immigration_app.services.db import session_scope
-
+def test_bad_input_names_each_field_and_leaves_nothing_behind(case_type, members, fields):
     with session_scope() as session:
         actor = make_viewer(session, role="attorney")
-    arguments = {
-        "actor": actor,
-        "case_type": "n400-naturalization",
-        "client": PersonInput(family_name="Lee", given_name="Ann"),
-        **changes,
-    }
     with pytest.raises(InvalidInput) as raised, session_scope() as session:
-        open_case(session, **arguments)
+        open_case(session, actor=actor, case_type=case_type, members=members)
     assert set(raised.value.fields) == fields
     with session_scope() as session:
         assert _count(session, Case) == _count(session, Person) == 0
@@ -89,50 +115,151 @@ def test_assignees_must_hold_the_right_role(session):
     assert set(raised.value.fields) == {"attorney_id", "paralegal_id"}
 
 
-def test_paralegals_see_their_own_and_unassigned_cases_only(session):
+def test_only_attorneys_and_admins_assign_and_each_change_is_an_event(session):
+    attorney = make_viewer(session, role="attorney")
+    paralegal = make_viewer(session, role="paralegal")
+    case = make_case(session, actor=attorney)
+    with pytest.raises(NotPermitted):
+        assign_case(
+            session,
+            actor=paralegal,
+            reference=case.reference,
+            attorney_id=None,
+            paralegal_id=paralegal.id,
+        )
+    assign_case(
+        session,
+        actor=attorney,
+        reference=case.reference,
+        attorney_id=attorney.id,
+        paralegal_id=paralegal.id,
+    )
+    event = session.exec(select(CaseEvent).where(CaseEvent.kind == "assignment_changed")).one()
+    assert event.before == {"attorney": "nobody", "paralegal": "nobody"}
+    assert event.after == {"attorney": attorney.full_name, "paralegal": paralegal.full_name}
+
+
+def test_paralegals_cannot_reach_cases_assigned_to_someone_else(session):
     attorney = make_viewer(session, role="attorney")
     mine = make_viewer(session, role="paralegal")
     other = make_viewer(session, role="paralegal")
-    own = make_case(session, actor=attorney, family_name="Mine", paralegal_id=mine.id)
-    unassigned = make_case(session, actor=attorney, family_name="Nobody")
     theirs = make_case(session, actor=attorney, family_name="Theirs", paralegal_id=other.id)
+    for attempt in (
+        lambda: case_workspace(session, viewer=mine, reference=theirs.reference),
+        lambda: add_note(session, actor=mine, reference=theirs.reference, body="hello"),
+        lambda: add_receipt_number(
+            session, actor=mine, reference=theirs.reference, receipt_number="EAC2011555055"
+        ),
+    ):
+        with pytest.raises(NotFound):
+            attempt()
+    assert case_workspace(
+        session, viewer=attorney, reference=theirs.reference
+    ).header.client.endswith("Theirs")
 
-    visible = {row.reference for row in list_cases(session, viewer=mine)}
-    assert visible == {own.reference, unassigned.reference}
-    assert {row.reference for row in list_cases(session, viewer=attorney)} == {
-        own.reference,
-        unassigned.reference,
-        theirs.reference,
-    }
-    with pytest.raises(NotFound):
-        case_detail(session, viewer=mine, reference=theirs.reference)
-    assert case_detail(session, viewer=attorney, reference=theirs.reference).row.client.endswith(
-        "Theirs"
-    )
 
-
-def test_case_detail_shows_header_and_timeline_in_firm_format(session):
+def test_receipt_numbers_are_normalised_and_unique(session):
     attorney = make_viewer(session, role="attorney")
-    case = make_case(session, actor=attorney, attorney_id=attorney.id)
-    detail = case_detail(session, viewer=attorney, reference=case.reference)
-    assert detail.row.attorney == attorney.full_name
-    assert detail.row.stage == "Intake"
-    month, day, year = detail.row.opened_on.split("/")  # MM/DD/YYYY by default
-    assert (int(year), int(month), int(day)) == (
-        case.opened_on.year,
-        case.opened_on.month,
-        case.opened_on.day,
+    first, second = make_case(session, actor=attorney), make_case(session, actor=attorney)
+    assert (
+        add_receipt_number(
+            session, actor=attorney, reference=first.reference, receipt_number=" eac-20-115-55055 "
+        )
+        == "EAC2011555055"
     )
-    assert [entry.kind for entry in detail.timeline] == ["case_opened"]
-    assert detail.timeline[0].who == attorney.email
+    with pytest.raises(InvalidInput, match="already on a case"):
+        add_receipt_number(
+            session, actor=attorney, reference=second.reference, receipt_number="EAC2011555055"
+        )
+    with pytest.raises(InvalidInput, match="3 letters"):
+        add_receipt_number(
+            session, actor=attorney, reference=second.reference, receipt_number="A012345678"
+        )
 
 
-@pytest.mark.parametrize(
-    ("typed", "stored"),
-    [("A012345678", "012345678"), ("a-12345678", "012345678"), ("1234567", "001234567")],
-)
-def test_a_numbers_are_stored_as_nine_digits(typed, stored):
-    assert normalize_a_number(typed) == stored
+def test_profile_edit_is_an_event_with_before_and_after_on_every_case_of_the_person(session):
+    attorney = make_viewer(session, role="attorney")
+    person = create_person(session, PersonInput("Lee", "Ann", date_of_birth="1980-01-02"))
+    cases = [
+        open_case(
+            session,
+            actor=attorney,
+            case_type=kind,
+            members=[MemberInput("applicant", person_id=person.id)],
+        )
+        for kind in ("n400-naturalization", "tps")
+    ]
+    changed = edit_member_profile(
+        session,
+        actor=attorney,
+        reference=cases[0].reference,
+        person_id=person.id,
+        data=PersonInput("Leigh", "Ann", date_of_birth="1980-01-02", phone="555-0100"),
+    )
+    assert changed == ["Family name", "Phone"]
+    for case in cases:
+        event = session.exec(
+            select(CaseEvent).where(
+                CaseEvent.case_id == case.id, CaseEvent.kind == "profile_updated"
+            )
+        ).one()
+        assert event.before == {"family_name": "Lee", "phone": ""}
+        assert event.after == {"family_name": "Leigh", "phone": "555-0100"}
+    timeline = case_workspace(session, viewer=attorney, reference=cases[1].reference).timeline
+    assert timeline[0].changes == ("Family name: Lee → Leigh", "Phone: (empty) → 555-0100")
+
+
+def test_an_unchanged_profile_writes_nothing(session):
+    attorney = make_viewer(session, role="attorney")
+    case = make_case(session, actor=attorney)
+    person_id = session.exec(select(CaseMember.person_id)).one()
+    data = PersonInput.of(session.get(Person, person_id))
+    events_before = _count(session, CaseEvent)
+    assert (
+        edit_member_profile(
+            session, actor=attorney, reference=case.reference, person_id=person_id, data=data
+        )
+        == []
+    )
+    assert _count(session, CaseEvent) == events_before
+
+
+def test_editing_someone_not_on_the_case_is_refused(session):
+    attorney = make_viewer(session, role="attorney")
+    case = make_case(session, actor=attorney)
+    stranger = create_person(session, PersonInput("Stranger", "Sam"))
+    with pytest.raises(NotFound):
+        edit_member_profile(
+            session,
+            actor=attorney,
+            reference=case.reference,
+            person_id=stranger.id,
+            data=PersonInput("Changed", "Sam"),
+        )
+
+
+def test_notes_are_kept_with_their_author_and_appear_newest_first(session):
+    attorney = make_viewer(session, role="attorney")
+    case = make_case(session, actor=attorney)
+    add_note(session, actor=attorney, reference=case.reference, body="First **call** done")
+    add_note(session, actor=attorney, reference=case.reference, body="Second")
+    with pytest.raises(InvalidInput):
+        add_note(session, actor=attorney, reference=case.reference, body="   ")
+    workspace = case_workspace(session, viewer=attorney, reference=case.reference)
+    assert [note.body for note in workspace.notes] == ["Second", "First **call** done"]
+    assert workspace.notes[0].author == attorney.full_name
+    assert _count(session, CaseNote) == 2
+
+
+def test_timeline_filters_by_kind(session):
+    attorney = make_viewer(session, role="attorney")
+    case = make_case(session, actor=attorney)
+    add_note(session, actor=attorney, reference=case.reference, body="A note")
+    workspace = case_workspace(
+        session, viewer=attorney, reference=case.reference, event_kind="note_added"
+    )
+    assert [entry.kind for entry in workspace.timeline] == ["note_added"]
+    assert workspace.event_kinds == ("case_opened", "note_added")
 
 
 def test_every_case_type_in_the_catalog_names_its_forms_and_client_role():

@@ -3,7 +3,7 @@ from sqlmodel import select
 
 from immigration_app.models import FirmSettings
 from immigration_app.services.auth import SignedIn, sign_in
-from immigration_app.services.cases import list_cases
+from immigration_app.services.case_list import CaseQuery, search_cases
 from immigration_app.services.demo import seed_demo
 
 
@@ -13,7 +13,7 @@ def test_demo_firm_sign_ins_work_and_it_has_cases(session):
     for entry in sign_ins:
         outcome = sign_in(session, email=entry.email, password=entry.password)
         assert isinstance(outcome, SignedIn)
-        assert list_cases(session, viewer=outcome.viewer)
+        assert search_cases(session, viewer=outcome.viewer, query=CaseQuery()).total > 0
     assert session.exec(select(FirmSettings)).one().date_format == "MM/DD/YYYY"
 
 

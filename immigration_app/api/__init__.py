@@ -1,0 +1,1 @@
+"""HTTP routes beside Reflex's own: things a browser fetches as files."""

@@ -1,0 +1,59 @@
+"""The profile form: the same fields wherever a person is entered or edited."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex.vars import Var
+
+from immigration_app.components.fields import select_field, text_field
+
+LANGUAGES = [("en", "English"), ("es", "Spanish (Español)")]
+
+
+def _pair(*children: rx.Component) -> rx.Component:
+    return rx.grid(
+        *children, columns=rx.breakpoints(initial="1", sm="2"), spacing="4", width="100%"
+    )
+
+
+def profile_fields(errors: Var, values: Var | None = None) -> rx.Component:
+    """Profile inputs named as PersonInput's fields; `values` (a dict var) pre-fills them."""
+
+    def field(label: str, name: str, **kwargs) -> rx.Component:
+        default = values[name] if values is not None else None
+        return text_field(label, name, errors=errors, default_value=default, **kwargs)
+
+    language_default = values["preferred_language"] if values is not None else None
+    return rx.vstack(
+        _pair(
+            field("Family name (last name)", "family_name", required=True),
+            field("Given name (first name)", "given_name", required=True),
+        ),
+        _pair(
+            field("Middle name", "middle_name"),
+            field("Date of birth", "date_of_birth", type="date"),
+        ),
+        _pair(
+            field("City of birth", "city_of_birth"), field("Country of birth", "country_of_birth")
+        ),
+        _pair(
+            field("Country of citizenship", "country_of_citizenship"),
+            field("A-number", "a_number"),
+        ),
+        _pair(
+            field("USCIS online account number", "uscis_online_account_number"),
+            field("Phone", "phone", type="tel"),
+        ),
+        _pair(
+            field("Email", "email", type="email"),
+            select_field(
+                "Preferred language",
+                "preferred_language",
+                LANGUAGES,
+                errors=errors,
+                default_value=language_default,
+            ),
+        ),
+        spacing="4",
+        width="100%",
+    )

@@ -1,0 +1,446 @@
+"""The case list: search, filters, sort and pages; its CSV; "my work"; workload per person.
+
+A `CaseQuery` is what the dashboard's URL says. It is parsed tolerantly: an
+unknown filter value is ignored rather than shown as an error page.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, and_, case, func, or_, select
+
+from immigration_app import catalog
+from immigration_app.models import (
+    Case,
+    CaseMember,
+    Deadline,
+    DeadlineStatus,
+    Person,
+    PersonSearchToken,
+    ReceiptNumber,
+    Role,
+    User,
+)
+from immigration_app.services.audit import record_event
+from immigration_app.services.errors import InvalidInput
+from immigration_app.services.firm import FirmClock, firm_clock
+from immigration_app.services.people import (
+    display_name,
+    name_tokens,
+    normalize_a_number,
+    token_prefix_match,
+)
+from immigration_app.services.receipts import normalize_receipt_number
+from immigration_app.services.viewer import Viewer, visible_cases
+
+PAGE_SIZE = 50
+MAX_SEARCH_LENGTH = 200
+SHOW_FILTERS = {
+    "overdue": "Overdue",
+    "due_7": "Due in 7 days",
+    "due_30": "Due in 30 days",
+    "waiting_on_client": "Waiting on client",
+    "awaiting_review": "Awaiting review",
+}
+SORT_COLUMNS = (
+    "reference",
+    "client",
+    "case_type",
+    "stage",
+    "attorney",
+    "paralegal",
+    "next_deadline",
+    "receipt_number",
+    "last_activity",
+)
+_REFERENCE_PREFIX = re.compile(r"^\d{4}(-\d{0,4})?$")
+_PARTIAL_RECEIPT = re.compile(r"^[A-Z]{3}\d{0,10}$")
+
+_Attorney = aliased(User)
+_Paralegal = aliased(User)
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    """One view of the case list, as its URL holds it."""
+
+    search: str = ""
+    stage: str = ""
+    case_type: str = ""
+    assignee: int | None = None
+    mine: bool = False
+    show: str = ""
+    sort: str = "last_activity"
+    descending: bool = True
+    page: int = 1
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> CaseQuery:
+        stage_keys = {stage.key for stage in catalog.stages()}
+        assignee = params.get("assignee", "")
+        sort = params.get("sort", "")
+        page = params.get("page", "")
+        return cls(
+            search=params.get("q", "")[:MAX_SEARCH_LENGTH],
+            stage=params.get("stage", "") if params.get("stage") in stage_keys else "",
+            case_type=params.get("type", "") if params.get("type") in catalog.case_types() else "",
+            assignee=int(assignee) if assignee.isdigit() and len(assignee) < 10 else None,
+            mine=params.get("mine") == "1",
+            show=params.get("show", "") if params.get("show") in SHOW_FILTERS else "",
+            sort=sort if sort in SORT_COLUMNS else cls.sort,
+            descending=params.get("dir") != "asc",
+            page=max(1, min(int(page), 100_000)) if page.isdigit() and len(page) < 7 else 1,
+        )
+
+    def to_params(self) -> dict[str, str]:
+        """The URL parameters for this view; defaults are left out."""
+        params = {
+            "q": self.search.strip(),
+            "stage": self.stage,
+            "type": self.case_type,
+            "assignee": str(self.assignee) if self.assignee is not None else "",
+            "mine": "1" if self.mine else "",
+            "show": self.show,
+            "sort": self.sort if self.sort != CaseQuery.sort else "",
+            "dir": "asc" if not self.descending else "",
+            "page": str(self.page) if self.page > 1 else "",
+        }
+        return {key: value for key, value in params.items() if value}
+
+    def changed(self, **changes) -> CaseQuery:
+        """The same view with some filters changed, back on page 1 unless a page is given."""
+        return replace(self, **{"page": 1, **changes})
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    reference: str
+    client: str
+    case_type: str
+    stage: str
+    attorney: str
+    paralegal: str
+    next_deadline: str
+    days_left: str  # "in 5 days", "today", "3 days overdue"; empty without a deadline
+    overdue: bool
+    receipt_number: str
+    last_activity: str
+
+
+@dataclass(frozen=True)
+class CasePage:
+    rows: list[CaseRow]
+    total: int
+    page: int
+    page_count: int
+
+
+def _search_condition(text: str):
+    """Cases whose people match every word typed, or with that reference, A-number or receipt."""
+    text = text.strip()[:MAX_SEARCH_LENGTH]
+    if not text:
+        return None
+    options = []
+    words = sorted(name_tokens(text))[:8]
+    if words:
+        options.append(
+            and_(
+                *[
+                    Case.id.in_(
+                        select(CaseMember.case_id)
+                        .join(
+                            PersonSearchToken, PersonSearchToken.person_id == CaseMember.person_id
+                        )
+                        .where(token_prefix_match(word))
+                    )
+                    for word in words
+                ]
+            )
+        )
+    if _REFERENCE_PREFIX.match(text):
+        options.append(Case.reference.startswith(text, autoescape=True))
+    try:
+        a_number = normalize_a_number(text)
+        options.append(
+            Case.id.in_(
+                select(CaseMember.case_id)
+                .join(Person, Person.id == CaseMember.person_id)
+                .where(Person.a_number == a_number)
+            )
+        )
+    except InvalidInput:
+        pass
+    compact = re.sub(r"[\s\-]", "", text).upper()
+    if receipt := normalize_receipt_number(compact):
+        options.append(
+            Case.id.in_(
+                select(ReceiptNumber.case_id).where(ReceiptNumber.receipt_number == receipt)
+            )
+        )
+    elif _PARTIAL_RECEIPT.match(compact) and len(compact) >= 6:
+        options.append(
+            Case.id.in_(
+                select(ReceiptNumber.case_id).where(
+                    ReceiptNumber.receipt_number.startswith(compact, autoescape=True)
+                )
+            )
+        )
+    return or_(*options) if options else sa.false()
+
+
+def _filters(query: CaseQuery, viewer: Viewer, today: date) -> list:
+    conditions = [visible_cases(viewer), Case.closed_on.is_(None)]
+    if (search := _search_condition(query.search)) is not None:
+        conditions.append(search)
+    if query.stage:
+        conditions.append(Case.stage == query.stage)
+    if query.case_type:
+        conditions.append(Case.case_type == query.case_type)
+    for user_id in (query.assignee, viewer.id if query.mine else None):
+        if user_id is not None:
+            conditions.append(or_(Case.attorney_id == user_id, Case.paralegal_id == user_id))
+    match query.show:
+        case "overdue":
+            conditions.append(Case.next_deadline_on < today)
+        case "due_7" | "due_30":
+            days = 7 if query.show == "due_7" else 30
+            conditions.append(Case.next_deadline_on.between(today, today + timedelta(days=days)))
+        case "waiting_on_client":
+            conditions.append(Case.stage.in_(catalog.stages_waiting_on("client")))
+        case "awaiting_review":
+            conditions.append(Case.stage.in_(catalog.stages_waiting_on("review")))
+    return conditions
+
+
+def _first_receipt():
+    return (
+        select(func.min(ReceiptNumber.receipt_number))
+        .where(ReceiptNumber.case_id == Case.id)
+        .correlate(Case)
+        .scalar_subquery()
+    )
+
+
+def _sort_key(column: str):
+    stage_order = {stage.key: index for index, stage in enumerate(catalog.stages())}
+    return {
+        "reference": Case.reference,
+        "client": func.lower(Person.family_name),
+        "case_type": Case.case_type,
+        "stage": case(stage_order, value=Case.stage, else_=len(stage_order)),
+        "attorney": _Attorney.full_name,
+        "paralegal": _Paralegal.full_name,
+        "next_deadline": Case.next_deadline_on,
+        "receipt_number": _first_receipt(),
+        "last_activity": Case.last_activity_at,
+    }[column]
+
+
+def _listed(conditions: list):
+    return (
+        select(Case, Person, _Attorney.full_name, _Paralegal.full_name)
+        .join(CaseMember, and_(CaseMember.case_id == Case.id, CaseMember.is_primary_client))
+        .join(Person, Person.id == CaseMember.person_id)
+        .outerjoin(_Attorney, _Attorney.id == Case.attorney_id)
+        .outerjoin(_Paralegal, _Paralegal.id == Case.paralegal_id)
+        .where(*conditions)
+    )
+
+
+def _ordered(statement, query: CaseQuery):
+    key = _sort_key(query.sort)
+    key = key.desc() if query.descending else key.asc()
+    # Empty values (no deadline, no attorney) go last either way; the id keeps pages stable.
+    return statement.order_by(key.nulls_last(), Case.id.desc() if query.descending else Case.id)
+
+
+def _days_left(due: date | None, today: date) -> str:
+    if due is None:
+        return ""
+    days = (due - today).days
+    if days == 0:
+        return "today"
+    if days > 0:
+        return f"in {days} day{'s' if days != 1 else ''}"
+    return f"{-days} day{'s' if days != -1 else ''} overdue"
+
+
+def _rows(session: Session, clock: FirmClock, found) -> list[CaseRow]:
+    found = list(found)
+    receipts: dict[int, str] = dict(
+        session.exec(
+            select(ReceiptNumber.case_id, func.min(ReceiptNumber.receipt_number))
+            .where(ReceiptNumber.case_id.in_([case_.id for case_, *_ in found]))
+            .group_by(ReceiptNumber.case_id)
+        ).all()
+    )
+    types = catalog.case_types()
+    today = clock.today()
+    return [
+        CaseRow(
+            reference=case_.reference,
+            client=display_name(person),
+            case_type=types[case_.case_type].title if case_.case_type in types else case_.case_type,
+            stage=catalog.stage_title(case_.stage),
+            attorney=attorney or "",
+            paralegal=paralegal or "",
+            next_deadline=clock.date(case_.next_deadline_on),
+            days_left=_days_left(case_.next_deadline_on, today),
+            overdue=case_.next_deadline_on is not None and case_.next_deadline_on < today,
+            receipt_number=receipts.get(case_.id, ""),
+            last_activity=clock.moment(case_.last_activity_at),
+        )
+        for case_, person, attorney, paralegal in found
+    ]
+
+
+def search_cases(session: Session, *, viewer: Viewer, query: CaseQuery) -> CasePage:
+    """One page of the open cases the viewer may see, with the total that match."""
+    clock = firm_clock(session)
+    conditions = _filters(query, viewer, clock.today())
+    total = session.exec(select(func.count()).select_from(Case).where(*conditions)).one()
+    page_count = max(1, -(-total // PAGE_SIZE))
+    page = min(query.page, page_count)
+    found = session.exec(
+        _ordered(_listed(conditions), query).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    )
+    return CasePage(
+        rows=_rows(session, clock, found), total=total, page=page, page_count=page_count
+    )
+
+
+CSV_COLUMNS = (
+    "Reference",
+    "Client",
+    "Case type",
+    "Stage",
+    "Attorney",
+    "Paralegal",
+    "Next deadline",
+    "Days left",
+    "Receipt number",
+    "Last activity",
+)
+
+
+def export_cases_csv(session: Session, *, viewer: Viewer, query: CaseQuery) -> Iterator[str]:
+    """Every case matching the view (not just one page), as CSV text in chunks. Audited."""
+    clock = firm_clock(session)
+    record_event(
+        session,
+        kind="cases_exported",
+        summary=f"Case list exported as CSV ({query.to_params() or 'all open cases'})",
+        actor=viewer,
+    )
+    session.commit()  # the export is on record before any of it leaves
+    conditions = _filters(query, viewer, clock.today())
+    statement = _ordered(_listed(conditions), query)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    offset = 0
+    while True:
+        found = session.exec(statement.offset(offset).limit(500)).all()
+        for row in _rows(session, clock, found):
+            writer.writerow(
+                [
+                    row.reference,
+                    row.client,
+                    row.case_type,
+                    row.stage,
+                    row.attorney,
+                    row.paralegal,
+                    row.next_deadline,
+                    row.days_left,
+                    row.receipt_number,
+                    row.last_activity,
+                ]
+            )
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        if len(found) < 500:
+            return
+        offset += 500
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One figure of the "my work" panel, with the case list view it counts."""
+
+    label: str
+    count: int
+    href: str
+    urgent: bool
+
+
+def my_work(session: Session, *, viewer: Viewer) -> list[WorkItem]:
+    today = firm_clock(session).today()
+    items = (
+        ("Overdue", CaseQuery(mine=True, show="overdue"), True),
+        ("Due in 7 days", CaseQuery(mine=True, show="due_7"), False),
+        ("Due in 30 days", CaseQuery(mine=True, show="due_30"), False),
+        ("Waiting on the client", CaseQuery(mine=True, show="waiting_on_client"), False),
+        ("Awaiting your review", CaseQuery(mine=True, show="awaiting_review"), False),
+    )
+    result = []
+    for label, query, urgent in items:
+        conditions = _filters(query, viewer, today)
+        count = session.exec(select(func.count()).select_from(Case).where(*conditions)).one()
+        href = "/?" + "&".join(f"{key}={value}" for key, value in query.to_params().items())
+        result.append(WorkItem(label=label, count=count, href=href, urgent=urgent and count > 0))
+    return result
+
+
+@dataclass(frozen=True)
+class Workload:
+    name: str
+    open_cases: int
+    deadlines_this_week: int
+
+
+def workload(session: Session, *, viewer: Viewer) -> list[Workload]:
+    """Open cases and deadlines due within 7 days, per attorney and paralegal (on visible cases)."""
+    today = firm_clock(session).today()
+    staff = session.exec(
+        select(User.id, User.full_name)
+        .where(User.is_active, User.role.in_([Role.ATTORNEY, Role.PARALEGAL]))
+        .order_by(User.full_name)
+    ).all()
+    open_visible = and_(Case.closed_on.is_(None), visible_cases(viewer))
+    cases_per_user: dict[int, int] = {}
+    for column in (Case.attorney_id, Case.paralegal_id):
+        for user_id, count in session.exec(
+            select(column, func.count()).where(open_visible, column.is_not(None)).group_by(column)
+        ):
+            cases_per_user[user_id] = cases_per_user.get(user_id, 0) + count
+    deadlines_per_user: dict[int, int] = {}
+    for column in (Case.attorney_id, Case.paralegal_id):
+        for user_id, count in session.exec(
+            select(column, func.count())
+            .join(Deadline, Deadline.case_id == Case.id)
+            .where(
+                open_visible,
+                column.is_not(None),
+                Deadline.status == DeadlineStatus.OPEN,
+                Deadline.due_on.between(today, today + timedelta(days=7)),
+            )
+            .group_by(column)
+        ):
+            deadlines_per_user[user_id] = deadlines_per_user.get(user_id, 0) + count
+    return [
+        Workload(
+            name=name,
+            open_cases=cases_per_user.get(user_id, 0),
+            deadlines_this_week=deadlines_per_user.get(user_id, 0),
+        )
+        for user_id, name in staff
+    ]

@@ -1,0 +1,60 @@
+"""Find a case by its receipt number, fix a detail of the client's profile, see it recorded."""
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.flows import demo, sign_in_to_dashboard
+
+RECEIPT = "IOE0912345678"  # on the demo marriage case
+
+
+def test_search_by_receipt_open_the_case_edit_the_profile_and_see_it_on_the_timeline(page: Page):
+    sign_in_to_dashboard(page, demo("attorney"))
+    page.get_by_label("Search").fill("ioe-09-123-45678")
+    cases = page.get_by_role("table", name="Open cases")
+    expect(cases.get_by_role("row")).to_have_count(2)  # the header and the one match
+    expect(page).to_have_url(re.compile(r"\\?q=ioe-09-123-45678"))
+    match = cases.get_by_role("row").nth(1)
+    expect(match).to_contain_text("John Smith")
+    expect(match).to_contain_text(RECEIPT)
+    match.get_by_role("link").click()
+
+    expect(page.get_by_role("heading", name="John Smith", level=1)).to_be_visible()
+    page.get_by_role("button", name="Edit profile of Lucia Fernanda Smith").click()
+    page.get_by_label("Phone").fill("312-555-0199")
+    page.get_by_label("City of birth").fill("Guadalajara")
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_text("Saved: City of birth, Phone.")).to_be_visible()
+
+    page.get_by_role("tab", name="Timeline").click()
+    timeline = page.get_by_role("list", name="Case timeline")
+    latest = timeline.get_by_role("listitem").first
+    expect(latest).to_contain_text("Lucia Fernanda Smith: City of birth, Phone changed")
+    expect(latest).to_contain_text("Phone: (empty) → 312-555-0199")
+    expect(latest).to_contain_text(demo("attorney").email)
+
+
+def test_a_bookmarked_filtered_view_opens_as_it_was(page: Page):
+    sign_in_to_dashboard(page, demo("attorney"))
+    page.goto("/?show=overdue&sort=client&dir=asc")
+    expect(page.get_by_label("Show")).to_have_value("overdue")
+    rows = page.get_by_role("table", name="Open cases").get_by_role("row")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(1)).to_contain_text("overdue")
+    page.goto("/?show=nonsense&stage=%25%27&page=abc")
+    expect(page.get_by_role("heading", name="Open cases", exact=True)).to_be_visible()
+    expect(page.get_by_label("Show")).to_have_value("")
+
+
+def test_a_note_is_added_and_rendered(page: Page):
+    sign_in_to_dashboard(page, demo("paralegal"))
+    page.get_by_role("table", name="Open cases").get_by_role("link").first.click()
+    page.get_by_role("tab", name="Notes").click()
+    page.get_by_label(re.compile("New note")).fill(
+        "Called the client: **passport** arriving Friday."
+    )
+    page.get_by_role("button", name="Add note").click()
+    notes = page.get_by_role("region", name="Notes")
+    expect(notes.locator("strong")).to_have_text("passport")
+    expect(notes).to_contain_text(demo("paralegal").full_name)

@@ -1,0 +1,265 @@
+from datetime import timedelta
+from typing import NamedTuple
+
+import pytest
+from sqlmodel import select
+
+from immigration_app.models import Case, CaseEvent, CaseMember, OtherName
+from immigration_app.services.case_list import (
+    PAGE_SIZE,
+    CaseQuery,
+    export_cases_csv,
+    my_work,
+    search_cases,
+    workload,
+)
+from immigration_app.services.cases import (
+    MemberInput,
+    add_receipt_number,
+    assign_case,
+    open_case,
+)
+from immigration_app.services.deadlines import add_deadline
+from immigration_app.services.firm import firm_clock
+from immigration_app.services.people import (
+    PersonInput,
+    create_person,
+    likely_duplicates,
+    refresh_search_tokens,
+    search_people,
+)
+from immigration_app.services.viewer import Viewer
+from tests.factories import make_case, make_viewer
+
+
+def _references(session, viewer, **query) -> list[str]:
+    page = search_cases(session, viewer=viewer, query=CaseQuery(**query))
+    return [row.reference for row in page.rows]
+
+
+class Firm(NamedTuple):
+    attorney: Viewer
+    paralegal: Viewer
+    other: Viewer
+    lopez: Case
+    nguyen: Case
+    okafor: Case
+
+
+@pytest.fixture
+def firm(session) -> Firm:
+    """An attorney, two paralegals and three cases with different facts."""
+    attorney = make_viewer(session, role="attorney")
+    paralegal = make_viewer(session, role="paralegal")
+    other = make_viewer(session, role="paralegal")
+    lopez = make_case(
+        session, actor=attorney, family_name="López García", paralegal_id=paralegal.id
+    )
+    nguyen = make_case(session, actor=attorney, family_name="Nguyen", case_type="h1b")
+    okafor = make_case(session, actor=attorney, family_name="Okafor", paralegal_id=other.id)
+    return Firm(attorney, paralegal, other, lopez, nguyen, okafor)
+
+
+def test_name_search_ignores_accents_and_case_and_matches_word_starts(session, firm):
+    attorney, paralegal, other, lopez, nguyen, okafor = firm
+    assert _references(session, attorney, search="lopez") == [lopez.reference]
+    assert _references(session, attorney, search="GARC lóp") == [lopez.reference]
+    assert _references(session, attorney, search="maria ngu") == [nguyen.reference]
+    assert _references(session, attorney, search="opez") == []  # word starts only
+
+
+def test_search_finds_other_names_used(session, firm):
+    attorney, paralegal, other, lopez, nguyen, okafor = firm
+    person_id = session.exec(
+        select(CaseMember.person_id).where(CaseMember.case_id == okafor.id)
+    ).one()
+    session.add(OtherName(person_id=person_id, family_name="Adeyemi"))
+    session.flush()
+    refresh_search_tokens(session, person_id)
+    assert _references(session, attorney, search="adeyemi") == [okafor.reference]
+
+
+def test_search_by_a_number_receipt_number_and_reference(session, firm):
+    attorney, paralegal, other, lopez, nguyen, okafor = firm
+    with_a_number = open_case(
+        session,
+        actor=attorney,
+        case_type="tps",
+        members=[
+            MemberInput("applicant", new_person=PersonInput("Diaz", "Eva", a_number="A098765432"))
+        ],
+    )
+    add_receipt_number(
+        session, actor=attorney, reference=nguyen.reference, receipt_number="WAC2612345678"
+    )
+    assert _references(session, attorney, search="A098765432") == [with_a_number.reference]
+    assert _references(session, attorney, search="98765432") == [with_a_number.reference]
+    assert _references(session, attorney, search="wac-26-123-45678") == [nguyen.reference]
+    assert _references(session, attorney, search="WAC261") == [nguyen.reference]
+    assert _references(session, attorney, search=okafor.reference) == [okafor.reference]
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ['"quoted"', "%", "_", "100%_", "a' OR 1=1 --", "x" * 5000, "\\", "\x00", "  ", "😀 🤷"],
+)
+def test_odd_search_text_gives_a_sensible_result_not_an_error(session, firm, hostile):
+    attorney = firm.attorney
+    page = search_cases(session, viewer=attorney, query=CaseQuery.from_params({"q": hostile}))
+    everything = hostile.strip() == ""
+    assert page.total == (3 if everything else 0)
+
+
+def test_filters_combine_and_paralegals_see_only_their_cases(session, firm):
+    attorney, paralegal, other, lopez, nguyen, okafor = firm
+    assert set(_references(session, paralegal)) == {lopez.reference, nguyen.reference}
+    assert set(_references(session, other)) == {nguyen.reference, okafor.reference}
+    assert _references(session, attorney, case_type="h1b") == [nguyen.reference]
+    assert _references(session, attorney, assignee=paralegal.id) == [lopez.reference]
+    assert _references(session, paralegal, search="okafor") == []  # not theirs: not found
+    assign_case(
+        session, actor=attorney, reference=okafor.reference, attorney_id=None, paralegal_id=None
+    )
+    assert okafor.reference in _references(session, paralegal, search="okafor")
+
+
+def test_deadline_filters_overdue_and_days_left(session, firm):
+    attorney, paralegal, other, lopez, nguyen, okafor = firm
+    today = firm_clock(session).today()
+    add_deadline(
+        session, actor=attorney, case_id=lopez.id, title="RFE", due_on=today - timedelta(days=2)
+    )
+    add_deadline(
+        session, actor=attorney, case_id=nguyen.id, title="Bio", due_on=today + timedelta(days=5)
+    )
+    add_deadline(
+        session, actor=attorney, case_id=okafor.id, title="N-400", due_on=today + timedelta(days=25)
+    )
+    assert _references(session, attorney, show="overdue") == [lopez.reference]
+    assert _references(session, attorney, show="due_7") == [nguyen.reference]
+    assert set(_references(session, attorney, show="due_30")) == {
+        nguyen.reference,
+        okafor.reference,
+    }
+    rows = search_cases(
+        session, viewer=attorney, query=CaseQuery(sort="next_deadline", descending=False)
+    ).rows
+    assert [row.reference for row in rows] == [lopez.reference, nguyen.reference, okafor.reference]
+    assert (rows[0].overdue, rows[0].days_left) == (True, "2 days overdue")
+    assert (rows[1].overdue, rows[1].days_left) == (False, "in 5 days")
+
+
+def test_stage_filters_for_waiting_on_client_and_review(session, firm):
+    attorney, paralegal, other, lopez, nguyen, okafor = firm
+    lopez.stage, nguyen.stage = "collecting_documents", "internal_review"
+    session.add_all([lopez, nguyen])
+    session.flush()
+    assert _references(session, attorney, show="waiting_on_client") == [lopez.reference]
+    assert _references(session, attorney, show="awaiting_review") == [nguyen.reference]
+    assert _references(session, attorney, stage="internal_review") == [nguyen.reference]
+
+
+def test_sorting_by_client_both_ways(session, firm):
+    attorney, paralegal, other, lopez, nguyen, okafor = firm
+    ascending = [lopez.reference, nguyen.reference, okafor.reference]
+    assert _references(session, attorney, sort="client", descending=False) == ascending
+    assert _references(session, attorney, sort="client", descending=True) == ascending[::-1]
+
+
+def test_pages_hold_fifty_and_report_the_total(session):
+    attorney = make_viewer(session, role="attorney")
+    for number in range(PAGE_SIZE + 3):
+        make_case(session, actor=attorney, family_name=f"Family{number}")
+    first = search_cases(session, viewer=attorney, query=CaseQuery())
+    last = search_cases(session, viewer=attorney, query=CaseQuery(page=2))
+    beyond = search_cases(session, viewer=attorney, query=CaseQuery(page=99))
+    assert (len(first.rows), first.total, first.page_count) == (PAGE_SIZE, PAGE_SIZE + 3, 2)
+    assert len(last.rows) == 3
+    assert not {row.reference for row in first.rows} & {row.reference for row in last.rows}
+    assert beyond.page == 2  # past the end: the last page, not an empty one
+
+
+def test_url_parameters_round_trip_and_unknown_values_are_ignored():
+    query = CaseQuery.from_params(
+        {
+            "q": "garcia",
+            "stage": "intake",
+            "type": "h1b",
+            "assignee": "7",
+            "show": "overdue",
+            "sort": "client",
+            "dir": "asc",
+            "page": "3",
+            "mine": "1",
+        }
+    )
+    assert CaseQuery.from_params(query.to_params()) == query
+    junk = CaseQuery.from_params(
+        {
+            "stage": "nope",
+            "type": "'; drop",
+            "assignee": "x",
+            "show": "everything",
+            "sort": "password",
+            "dir": "sideways",
+            "page": "-4",
+            "mine": "yes",
+        }
+    )
+    assert junk == CaseQuery()
+    assert CaseQuery.from_params({"page": "9" * 50}).page == 1
+
+
+def test_csv_export_has_every_matching_row_and_is_on_record(session, firm):
+    attorney, paralegal, other, lopez, nguyen, okafor = firm
+    text = "".join(export_cases_csv(session, viewer=attorney, query=CaseQuery(search="lopez")))
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("Reference,Client,Case type")
+    assert len(lines) == 2 and "López García" in lines[1]
+    assert session.exec(select(CaseEvent).where(CaseEvent.kind == "cases_exported")).one()
+
+
+def test_my_work_counts_only_my_cases_and_links_to_the_view(session, firm):
+    attorney, paralegal, other, lopez, nguyen, okafor = firm
+    today = firm_clock(session).today()
+    add_deadline(
+        session, actor=attorney, case_id=lopez.id, title="RFE", due_on=today - timedelta(days=1)
+    )
+    add_deadline(
+        session, actor=attorney, case_id=nguyen.id, title="RFE", due_on=today - timedelta(days=1)
+    )
+    items = {item.label: item for item in my_work(session, viewer=paralegal)}
+    assert items["Overdue"].count == 1  # nguyen is unassigned, so not the paralegal's work
+    assert items["Overdue"].urgent
+    assert items["Overdue"].href == "/?mine=1&show=overdue"
+
+
+def test_workload_counts_open_cases_and_this_weeks_deadlines_per_person(session, firm):
+    attorney, paralegal, other, lopez, nguyen, okafor = firm
+    add_deadline(
+        session, actor=attorney, case_id=lopez.id, title="Bio", due_on=firm_clock(session).today()
+    )
+    by_name = {entry.name: entry for entry in workload(session, viewer=attorney)}
+    assert by_name[paralegal.full_name].open_cases == 1
+    assert by_name[paralegal.full_name].deadlines_this_week == 1
+    assert by_name[other.full_name].deadlines_this_week == 0
+    assert by_name[attorney.full_name].open_cases == 0  # make_case assigns no attorney
+
+
+def test_people_search_and_duplicate_warning(session):
+    attorney = make_viewer(session, role="attorney")
+    create_person(
+        session, PersonInput("Gómez", "Rosa", date_of_birth="1985-06-01", a_number="A11111111")
+    )
+    assert [m.name for m in search_people(session, viewer=attorney, text="gomez ros")] == [
+        "Rosa Gómez"
+    ]
+    assert search_people(session, viewer=attorney, text="1985-06-01")[0].name == "Rosa Gómez"
+    assert search_people(session, viewer=attorney, text="A011111111")[0].a_number == "A011111111"
+    same_name = likely_duplicates(session, PersonInput("GOMEZ", "rosa", date_of_birth="1985-06-01"))
+    same_a_number = likely_duplicates(session, PersonInput("Other", "Person", a_number="11111111"))
+    assert [m.reason for m in same_name] == ["same name and date of birth"]
+    assert [m.reason for m in same_a_number] == ["same A-number"]
+    assert (
+        likely_duplicates(session, PersonInput("Gomez", "Rosa", date_of_birth="1985-06-02")) == []
+    )
