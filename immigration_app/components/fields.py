@@ -90,3 +90,31 @@ def text_area(label: str, name: str, *, errors: Var | None = None, rows: int = 4
         id=name, name=name, rows=str(rows), aria_describedby=f"{name}-error", width="100%"
     )
     return _labelled(label, name, control, errors)
+
+
+def live_select(
+    label: str,
+    name: str,
+    options: Var,
+    *,
+    value: Var,
+    on_change,
+    empty_label: str,
+    errors: Var | None = None,
+    compact: bool = False,
+) -> rx.Component:
+    """A native <select> whose every change goes straight to the server (filters, choices).
+
+    `options` is a state var of (value, text) pairs; `compact` suits a row of filters.
+    """
+    style = {**_SELECT_STYLE, "fontSize": "14px", "padding": "6px 8px", "width": "auto"}
+    control = rx.el.select(
+        rx.el.option(empty_label, value=""),
+        rx.foreach(options, lambda option: rx.el.option(option[1], value=option[0])),
+        id=name,
+        value=value,
+        on_change=on_change,
+        aria_describedby=f"{name}-error",
+        style=style if compact else _SELECT_STYLE,
+    )
+    return _labelled(label, name, control, errors)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from immigration_app.components.fields import live_select
 from immigration_app.components.shell import staff_page
 from immigration_app.components.tables import VISUALLY_HIDDEN
 from immigration_app.services.case_list import CaseRow, WorkItem
@@ -20,14 +21,6 @@ _COLUMNS = (
     ("receipt_number", "Receipt number"),
     ("last_activity", "Last activity"),
 )
-_SELECT_STYLE = {
-    "padding": "6px 8px",
-    "fontSize": "14px",
-    "borderRadius": "6px",
-    "border": "1px solid var(--gray-a7)",
-    "background": "var(--color-surface)",
-    "minWidth": "160px",
-}
 
 
 def _param(name: str):
@@ -36,19 +29,14 @@ def _param(name: str):
 
 
 def _filter_select(label: str, name: str, options, empty: str) -> rx.Component:
-    return rx.vstack(
-        rx.el.label(
-            label, html_for=f"filter-{name}", style={"fontSize": "13px", "fontWeight": 500}
-        ),
-        rx.el.select(
-            rx.el.option(empty, value=""),
-            rx.foreach(options, lambda option: rx.el.option(option[1], value=option[0])),
-            id=f"filter-{name}",
-            value=_param(name),
-            on_change=lambda value: DashboardState.set_filter(name, value),
-            style=_SELECT_STYLE,
-        ),
-        spacing="1",
+    return live_select(
+        label,
+        f"filter-{name}",
+        options,
+        value=_param(name),
+        on_change=lambda value: DashboardState.set_filter(name, value),
+        empty_label=empty,
+        compact=True,
     )
 
 

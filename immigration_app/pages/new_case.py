@@ -4,44 +4,16 @@ from __future__ import annotations
 
 import reflex as rx
 
-from immigration_app.components.fields import field_error, select_field, text_field
+from immigration_app.components.fields import field_error, live_select, select_field, text_field
 from immigration_app.components.profile import profile_fields
 from immigration_app.components.shell import staff_page
 from immigration_app.services.people import PersonMatch
 from immigration_app.state.cases import MemberDraft, NewCaseState
 
-_SELECT_STYLE = {
-    "width": "100%",
-    "padding": "8px",
-    "fontSize": "16px",
-    "borderRadius": "6px",
-    "border": "1px solid var(--gray-a7)",
-}
-
 
 def _section(title: str, *children: rx.Component) -> rx.Component:
     return rx.card(
         rx.vstack(rx.heading(title, size="4", as_="h2"), *children, spacing="4", width="100%"),
-        width="100%",
-    )
-
-
-def _controlled_select(
-    label: str, name: str, options, value, on_change, empty: str
-) -> rx.Component:
-    return rx.vstack(
-        rx.el.label(label, html_for=name, style={"fontWeight": 500, "fontSize": "14px"}),
-        rx.el.select(
-            rx.el.option(empty, value=""),
-            rx.foreach(options, lambda option: rx.el.option(option[1], value=option[0])),
-            id=name,
-            value=value,
-            on_change=on_change,
-            aria_describedby=f"{name}-error",
-            style=_SELECT_STYLE,
-        ),
-        field_error(NewCaseState.errors, name),
-        spacing="1",
         width="100%",
     )
 
@@ -202,13 +174,14 @@ def _people() -> rx.Component:
         field_error(NewCaseState.errors, "members"),
         rx.divider(),
         rx.heading("Add a person", size="3", as_="h3"),
-        _controlled_select(
+        live_select(
             "Their role on the case",
             "adding_role",
             NewCaseState.roles,
-            NewCaseState.adding_role,
-            NewCaseState.choose_role,
-            "Choose the case type first",
+            value=NewCaseState.adding_role,
+            on_change=NewCaseState.choose_role,
+            empty_label="Choose the case type first",
+            errors=NewCaseState.errors,
         ),
         rx.tabs.root(
             rx.tabs.list(
@@ -264,13 +237,14 @@ def new_case() -> rx.Component:
         rx.heading("Open a new case", size="7", as_="h1"),
         _section(
             "Case type",
-            _controlled_select(
+            live_select(
                 "Case type",
                 "case_type",
                 NewCaseState.case_types,
-                NewCaseState.case_type,
-                NewCaseState.choose_type,
-                "Choose a case type",
+                value=NewCaseState.case_type,
+                on_change=NewCaseState.choose_type,
+                empty_label="Choose a case type",
+                errors=NewCaseState.errors,
             ),
         ),
         _people(),

@@ -6,6 +6,7 @@ unknown filter value is ignored rather than shown as an error page.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -15,7 +16,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, and_, case, func, or_, select
+from sqlmodel import Session, and_, case, func, or_, select, union
 
 from immigration_app import catalog
 from immigration_app.models import (
@@ -24,7 +25,6 @@ from immigration_app.models import (
     Deadline,
     DeadlineStatus,
     Person,
-    PersonSearchToken,
     ReceiptNumber,
     Role,
     User,
@@ -33,10 +33,9 @@ from immigration_app.services.audit import record_event
 from immigration_app.services.errors import InvalidInput
 from immigration_app.services.firm import FirmClock, firm_clock
 from immigration_app.services.people import (
-    display_name,
-    name_tokens,
     normalize_a_number,
-    token_prefix_match,
+    people_named,
+    spoken_name,
 )
 from immigration_app.services.receipts import normalize_receipt_number
 from immigration_app.services.viewer import Viewer, visible_cases
@@ -50,17 +49,6 @@ SHOW_FILTERS = {
     "waiting_on_client": "Waiting on client",
     "awaiting_review": "Awaiting review",
 }
-SORT_COLUMNS = (
-    "reference",
-    "client",
-    "case_type",
-    "stage",
-    "attorney",
-    "paralegal",
-    "next_deadline",
-    "receipt_number",
-    "last_activity",
-)
 _REFERENCE_PREFIX = re.compile(r"^\d{4}(-\d{0,4})?$")
 _PARTIAL_RECEIPT = re.compile(r"^[A-Z]{3}\d{0,10}$")
 
@@ -144,56 +132,39 @@ class CasePage:
 
 
 def _search_condition(text: str):
-    """Cases whose people match every word typed, or with that reference, A-number or receipt."""
+    """Cases with a person of that name, or with that reference, A-number or receipt number.
+
+    The candidates are gathered in one UNION of index look-ups, so the case table is
+    then read by primary key; an OR of sub-queries would make the database scan it.
+    """
     text = text.strip()[:MAX_SEARCH_LENGTH]
     if not text:
         return None
-    options = []
-    words = sorted(name_tokens(text))[:8]
-    if words:
-        options.append(
-            and_(
-                *[
-                    Case.id.in_(
-                        select(CaseMember.case_id)
-                        .join(
-                            PersonSearchToken, PersonSearchToken.person_id == CaseMember.person_id
-                        )
-                        .where(token_prefix_match(word))
-                    )
-                    for word in words
-                ]
-            )
-        )
+    candidates = []
+    if (named := people_named(text)) is not None:
+        candidates.append(select(CaseMember.case_id).where(CaseMember.person_id.in_(named)))
     if _REFERENCE_PREFIX.match(text):
-        options.append(Case.reference.startswith(text, autoescape=True))
-    try:
-        a_number = normalize_a_number(text)
-        options.append(
-            Case.id.in_(
-                select(CaseMember.case_id)
-                .join(Person, Person.id == CaseMember.person_id)
-                .where(Person.a_number == a_number)
-            )
+        candidates.append(select(Case.id).where(Case.reference.startswith(text, autoescape=True)))
+    with contextlib.suppress(InvalidInput):
+        candidates.append(
+            select(CaseMember.case_id)
+            .join(Person, Person.id == CaseMember.person_id)
+            .where(Person.a_number == normalize_a_number(text))
         )
-    except InvalidInput:
-        pass
     compact = re.sub(r"[\s\-]", "", text).upper()
     if receipt := normalize_receipt_number(compact):
-        options.append(
-            Case.id.in_(
-                select(ReceiptNumber.case_id).where(ReceiptNumber.receipt_number == receipt)
-            )
+        candidates.append(
+            select(ReceiptNumber.case_id).where(ReceiptNumber.receipt_number == receipt)
         )
     elif _PARTIAL_RECEIPT.match(compact) and len(compact) >= 6:
-        options.append(
-            Case.id.in_(
-                select(ReceiptNumber.case_id).where(
-                    ReceiptNumber.receipt_number.startswith(compact, autoescape=True)
-                )
+        candidates.append(
+            select(ReceiptNumber.case_id).where(
+                ReceiptNumber.receipt_number.startswith(compact, autoescape=True)
             )
         )
-    return or_(*options) if options else sa.false()
+    if not candidates:
+        return sa.false()
+    return Case.id.in_(union(*candidates) if len(candidates) > 1 else candidates[0])
 
 
 def _filters(query: CaseQuery, viewer: Viewer, today: date) -> list:
@@ -229,24 +200,42 @@ def _first_receipt():
     )
 
 
-def _sort_key(column: str):
+def _stage_order():
     stage_order = {stage.key: index for index, stage in enumerate(catalog.stages())}
-    return {
-        "reference": Case.reference,
-        "client": func.lower(Person.family_name),
-        "case_type": Case.case_type,
-        "stage": case(stage_order, value=Case.stage, else_=len(stage_order)),
-        "attorney": _Attorney.full_name,
-        "paralegal": _Paralegal.full_name,
-        "next_deadline": Case.next_deadline_on,
-        "receipt_number": _first_receipt(),
-        "last_activity": Case.last_activity_at,
-    }[column]
+    return case(stage_order, value=Case.stage, else_=len(stage_order))
+
+
+# How to order by each column; built only for the column asked for.
+_SORT_KEYS = {
+    "reference": lambda: Case.reference,
+    "client": lambda: func.lower(Person.family_name),
+    "case_type": lambda: Case.case_type,
+    "stage": _stage_order,
+    "attorney": lambda: _Attorney.full_name,
+    "paralegal": lambda: _Paralegal.full_name,
+    "next_deadline": lambda: Case.next_deadline_on,
+    "receipt_number": _first_receipt,
+    "last_activity": lambda: Case.last_activity_at,
+}
+SORT_COLUMNS = tuple(_SORT_KEYS)
 
 
 def _listed(conditions: list):
+    """The columns a row shows (not whole records: a page is read on every keystroke)."""
     return (
-        select(Case, Person, _Attorney.full_name, _Paralegal.full_name)
+        select(
+            Case.id,
+            Case.reference,
+            Case.case_type,
+            Case.stage,
+            Case.next_deadline_on,
+            Case.last_activity_at,
+            Person.given_name,
+            Person.middle_name,
+            Person.family_name,
+            _Attorney.full_name.label("attorney"),
+            _Paralegal.full_name.label("paralegal"),
+        )
         .join(CaseMember, and_(CaseMember.case_id == Case.id, CaseMember.is_primary_client))
         .join(Person, Person.id == CaseMember.person_id)
         .outerjoin(_Attorney, _Attorney.id == Case.attorney_id)
@@ -256,7 +245,7 @@ def _listed(conditions: list):
 
 
 def _ordered(statement, query: CaseQuery):
-    key = _sort_key(query.sort)
+    key = _SORT_KEYS[query.sort]()
     key = key.desc() if query.descending else key.asc()
     # Empty values (no deadline, no attorney) go last either way; the id keeps pages stable.
     return statement.order_by(key.nulls_last(), Case.id.desc() if query.descending else Case.id)
@@ -278,7 +267,7 @@ def _rows(session: Session, clock: FirmClock, found) -> list[CaseRow]:
     receipts: dict[int, str] = dict(
         session.exec(
             select(ReceiptNumber.case_id, func.min(ReceiptNumber.receipt_number))
-            .where(ReceiptNumber.case_id.in_([case_.id for case_, *_ in found]))
+            .where(ReceiptNumber.case_id.in_([row.id for row in found]))
             .group_by(ReceiptNumber.case_id)
         ).all()
     )
@@ -286,19 +275,19 @@ def _rows(session: Session, clock: FirmClock, found) -> list[CaseRow]:
     today = clock.today()
     return [
         CaseRow(
-            reference=case_.reference,
-            client=display_name(person),
-            case_type=types[case_.case_type].title if case_.case_type in types else case_.case_type,
-            stage=catalog.stage_title(case_.stage),
-            attorney=attorney or "",
-            paralegal=paralegal or "",
-            next_deadline=clock.date(case_.next_deadline_on),
-            days_left=_days_left(case_.next_deadline_on, today),
-            overdue=case_.next_deadline_on is not None and case_.next_deadline_on < today,
-            receipt_number=receipts.get(case_.id, ""),
-            last_activity=clock.moment(case_.last_activity_at),
+            reference=row.reference,
+            client=spoken_name(row.given_name, row.middle_name, row.family_name),
+            case_type=types[row.case_type].title if row.case_type in types else row.case_type,
+            stage=catalog.stage_title(row.stage),
+            attorney=row.attorney or "",
+            paralegal=row.paralegal or "",
+            next_deadline=clock.date(row.next_deadline_on),
+            days_left=_days_left(row.next_deadline_on, today),
+            overdue=row.next_deadline_on is not None and row.next_deadline_on < today,
+            receipt_number=receipts.get(row.id, ""),
+            last_activity=clock.moment(row.last_activity_at),
         )
-        for case_, person, attorney, paralegal in found
+        for row in found
     ]
 
 

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass, fields
 from datetime import date
 
-import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, delete, or_, select
 
 from immigration_app.models import (
@@ -30,6 +30,10 @@ _USCIS_ACCOUNT = re.compile(r"^\d{12}$")
 _TOKEN_LENGTH = 40
 # The highest character a search token can hold: a prefix p matches tokens in [p, p + this].
 _TOKEN_CEILING = "z" * _TOKEN_LENGTH
+_SEARCH_LENGTH = 200
+_SEARCH_WORDS = 6
+# One alias of the token table per word of a search, made once (making them is not cheap).
+_TOKEN_ALIASES = [aliased(PersonSearchToken) for _ in range(_SEARCH_WORDS)]
 
 PROFILE_LABELS = {
     "family_name": "Family name",
@@ -149,9 +153,23 @@ def name_tokens(*names: str) -> set[str]:
     return tokens
 
 
-def token_prefix_match(word: str):
-    """A condition true for search tokens starting with `word` (an index range, not a LIKE)."""
-    return PersonSearchToken.token.between(word, word + _TOKEN_CEILING)
+def people_named(text: str):
+    """SELECT of the ids of people with a name word starting with each word of `text`.
+
+    Every word must match the same person ("perez ana" is Ana Perez). Each word is an
+    index range on the tokens (not a LIKE), joined on the person, so the most selective
+    word drives the search. None when `text` holds no word.
+    """
+    words = sorted(name_tokens(text[:_SEARCH_LENGTH]), key=len, reverse=True)[:_SEARCH_WORDS]
+    if not words:
+        return None
+    first, *others = _TOKEN_ALIASES[: len(words)]
+    people = select(first.person_id).where(first.token.between(words[0], words[0] + _TOKEN_CEILING))
+    for other, word in zip(others, words[1:], strict=True):
+        people = people.join(other, other.person_id == first.person_id).where(
+            other.token.between(word, word + _TOKEN_CEILING)
+        )
+    return people
 
 
 def refresh_search_tokens(session: Session, person_id: int) -> None:
@@ -213,10 +231,13 @@ def update_person(
     return labels
 
 
-def display_name(person: Person) -> str:
+def spoken_name(given: str, middle: str, family: str) -> str:
     """Given name first, as staff say it: "Maria Elena Garcia Lopez"."""
-    parts = (person.given_name, person.middle_name, person.family_name)
-    return " ".join(part for part in parts if part)
+    return " ".join(part for part in (given, middle, family) if part)
+
+
+def display_name(person: Person) -> str:
+    return spoken_name(person.given_name, person.middle_name, person.family_name)
 
 
 @dataclass(frozen=True)
@@ -255,20 +276,10 @@ def search_people(
     session: Session, *, viewer: Viewer, text: str, limit: int = 10
 ) -> list[PersonMatch]:
     """People whose names start with every word typed, or with that A-number or birth date."""
-    text = text.strip()[:200]
+    text = text.strip()[:_SEARCH_LENGTH]
     conditions = []
-    words = sorted(name_tokens(text))
-    if words:
-        conditions.append(
-            sa.and_(
-                *[
-                    Person.id.in_(
-                        select(PersonSearchToken.person_id).where(token_prefix_match(word))
-                    )
-                    for word in words
-                ]
-            )
-        )
+    if (named := people_named(text)) is not None:
+        conditions.append(Person.id.in_(named))
     with contextlib.suppress(InvalidInput):
         conditions.append(Person.a_number == normalize_a_number(text))
     with contextlib.suppress(ValueError):

@@ -1,0 +1,461 @@
+"""Dashboard query path at firm scale, against a hand-written raw-SQL baseline.
+
+Seeds 50,000 cases, 250,000 people and 1,000,000 events (plus receipts, deadlines and
+the name search index), then runs 200 varied dashboard queries (a search, two filters,
+a sort, a page of 50 and the total) through `search_cases`, and the same queries as
+raw SQL through the database driver. Also measures the state delta one page change
+sends to the browser. Last line: one JSON object.
+
+    python -m bench.dashboard            # SQLite in a temporary folder
+    DATABASE_URL=postgresql+psycopg://... python -m bench.dashboard   (a throw-away schema)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+CASES = int(os.environ.get("BENCH_CASES", "50000"))
+PEOPLE_PER_CASE = 5
+EVENTS_PER_CASE = 20
+QUERIES = 200
+SURNAMES = [
+    "Garcia",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Perez",
+    "Sanchez",
+    "Ramirez",
+    "Torres",
+    "Nguyen",
+    "Tran",
+    "Kim",
+    "Patel",
+    "Singh",
+    "Smith",
+    "Johnson",
+    "Okafor",
+    "Adeyemi",
+    "Haile",
+    "Mensah",
+    "Chen",
+    "Wang",
+    "Li",
+    "Ivanova",
+    "Kowalski",
+    "Silva",
+    "Santos",
+] + [f"Family{n:04d}" for n in range(2000)]
+GIVEN = ["Maria", "Jose", "Ana", "Luis", "Rosa", "John", "Ravi", "Selam", "Chidi", "Mei", "Olga"]
+
+_TMP = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
+os.environ["DATA_DIR"] = str(_TMP)
+if os.environ.get("DATABASE_URL", "").startswith("postgresql"):
+    import sqlalchemy as _sa
+
+    _engine = _sa.create_engine(os.environ["DATABASE_URL"])
+    with _engine.begin() as _c:
+        _c.execute(_sa.text("DROP SCHEMA IF EXISTS bench CASCADE; CREATE SCHEMA bench"))
+    os.environ["DATABASE_URL"] += "?options=-csearch_path%3Dbench"
+else:
+    os.environ["DATABASE_URL"] = f"sqlite:///{_TMP / 'bench.db'}"
+
+import sqlalchemy as sa  # noqa: E402
+from sqlmodel import SQLModel  # noqa: E402
+
+from immigration_app import catalog  # noqa: E402
+from immigration_app.models import Role  # noqa: E402
+from immigration_app.services.case_list import CaseQuery, search_cases  # noqa: E402
+from immigration_app.services.db import get_engine, session_scope  # noqa: E402
+from immigration_app.services.people import name_tokens  # noqa: E402
+from immigration_app.services.schema import migrate_to_head  # noqa: E402
+from immigration_app.services.viewer import Viewer  # noqa: E402
+
+
+def _table(name: str) -> sa.Table:
+    return SQLModel.metadata.tables[name]
+
+
+def seed(rng: random.Random) -> dict:
+    """Bulk-insert the firm; returns facts the queries draw from."""
+    engine = get_engine()
+    now = datetime.now(UTC)
+    today = date.today()
+    types = list(catalog.case_types())
+    stages = [stage.key for stage in catalog.stages()]
+    with engine.begin() as db:
+        db.execute(
+            _table("firm_settings").insert(),
+            [
+                {
+                    "name": "Bench firm",
+                    "address": "",
+                    "time_zone": "America/Chicago",
+                    "date_format": "MM/DD/YYYY",
+                }
+            ],
+        )
+        staff = [
+            {
+                "id": n,
+                "email": f"staff{n}@bench.example",
+                "full_name": f"Staff Member {n:02d}",
+                "password_hash": "x",
+                "role": "attorney" if n <= 5 else "paralegal",
+                "is_active": True,
+                "created_at": now,
+            }
+            for n in range(1, 16)
+        ]
+        db.execute(_table("app_user").insert(), staff)
+        a_numbers, receipts = [], []
+        batch = 2000
+        for start in range(0, CASES, batch):
+            cases, people, members, tokens, events, receipt_rows, deadlines = (
+                [],
+                [],
+                [],
+                [],
+                [],
+                [],
+                [],
+            )
+            for case_id in range(start + 1, min(start + batch, CASES) + 1):
+                next_deadline = (
+                    today + timedelta(days=rng.randint(-20, 120)) if rng.random() < 0.7 else None
+                )
+                cases.append(
+                    {
+                        "id": case_id,
+                        "reference": f"{2020 + case_id // 10000}-{case_id % 10000:04d}",
+                        "case_type": rng.choice(types),
+                        "stage": rng.choice(stages),
+                        "stage_entered_at": now,
+                        "attorney_id": rng.randint(1, 5),
+                        "paralegal_id": rng.choice([None, *range(6, 16)]),
+                        "opened_on": today - timedelta(days=rng.randint(0, 900)),
+                        "closed_on": None,
+                        "priority_date": None,
+                        "next_deadline_on": next_deadline,
+                        "last_activity_at": now - timedelta(minutes=rng.randint(0, 500_000)),
+                        "created_by_id": 1,
+                    }
+                )
+                if next_deadline:
+                    deadlines.append(
+                        {
+                            "case_id": case_id,
+                            "title": "Due",
+                            "due_on": next_deadline,
+                            "status": "open",
+                            "created_at": now,
+                        }
+                    )
+                for slot in range(PEOPLE_PER_CASE):
+                    person_id = (case_id - 1) * PEOPLE_PER_CASE + slot + 1
+                    family, given = rng.choice(SURNAMES), rng.choice(GIVEN)
+                    a_number = f"{person_id:09d}" if rng.random() < 0.3 else ""
+                    if a_number and rng.random() < 0.01:
+                        a_numbers.append(a_number)
+                    people.append(
+                        {
+                            "id": person_id,
+                            "family_name": family,
+                            "given_name": given,
+                            "middle_name": "",
+                            "date_of_birth": date(1950, 1, 1)
+                            + timedelta(days=rng.randint(0, 20000)),
+                            "city_of_birth": "",
+                            "country_of_birth": "",
+                            "country_of_citizenship": "",
+                            "a_number": a_number,
+                            "uscis_online_account_number": "",
+                            "ssn": "",
+                            "phone": "",
+                            "email": "",
+                            "preferred_language": "en",
+                            "created_at": now,
+                            "updated_at": now,
+                        }
+                    )
+                    members.append(
+                        {
+                            "case_id": case_id,
+                            "person_id": person_id,
+                            "role": "applicant" if slot == 0 else "derivative",
+                            "is_primary_client": slot == 0,
+                        }
+                    )
+                    tokens += [
+                        {"person_id": person_id, "token": token}
+                        for token in name_tokens(family, given)
+                    ]
+                if rng.random() < 0.5:
+                    receipt = f"{rng.choice(['EAC', 'WAC', 'LIN', 'SRC', 'IOE'])}{case_id:010d}"
+                    receipt_rows.append(
+                        {
+                            "case_id": case_id,
+                            "receipt_number": receipt,
+                            "form": "I-130",
+                            "received_on": None,
+                        }
+                    )
+                    if rng.random() < 0.01:
+                        receipts.append(receipt)
+                events += [
+                    {
+                        "case_id": case_id,
+                        "actor_user_id": 1,
+                        "actor_label": "staff1@bench.example",
+                        "kind": "note_added",
+                        "summary": "Something happened",
+                        "before": None,
+                        "after": None,
+                        "client_address": "",
+                        "created_at": now - timedelta(minutes=n),
+                    }
+                    for n in range(EVENTS_PER_CASE)
+                ]
+            db.execute(_table("case_file").insert(), cases)
+            db.execute(_table("person").insert(), people)
+            db.execute(_table("case_member").insert(), members)
+            db.execute(_table("person_search_token").insert(), tokens)
+            db.execute(_table("case_event").insert(), events)
+            if receipt_rows:
+                db.execute(_table("case_receipt").insert(), receipt_rows)
+            if deadlines:
+                db.execute(_table("case_deadline").insert(), deadlines)
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as db:
+            db.execute(sa.text("ANALYZE"))
+    else:
+        with engine.begin() as db:
+            db.execute(sa.text("ANALYZE"))
+    return {"a_numbers": a_numbers, "receipts": receipts, "types": types, "stages": stages}
+
+
+def queries(rng: random.Random, facts: dict) -> list[CaseQuery]:
+    """Varied views: one search and two filters each, any sort, early pages."""
+    result = []
+    for n in range(QUERIES):
+        kind = n % 4
+        search = [
+            rng.choice(SURNAMES[:28])[: rng.randint(3, 6)],
+            f"A{rng.choice(facts['a_numbers'])}",
+            rng.choice(facts["receipts"]),
+            f"{rng.choice(SURNAMES[:28])} {rng.choice(GIVEN)[:3]}",
+        ][kind]
+        filters = rng.choice(
+            [
+                {"stage": rng.choice(facts["stages"]), "case_type": rng.choice(facts["types"])},
+                {
+                    "assignee": rng.randint(1, 15),
+                    "show": rng.choice(["overdue", "due_30", "waiting_on_client"]),
+                },
+                {"stage": rng.choice(facts["stages"]), "show": "due_30"},
+            ]
+        )
+        result.append(
+            CaseQuery(
+                search=search,
+                sort=rng.choice(["last_activity", "client", "next_deadline", "reference", "stage"]),
+                descending=rng.random() < 0.5,
+                page=rng.choice([1, 1, 1, 2]),
+                **filters,
+            )
+        )
+    return result
+
+
+_SORT_SQL = {
+    "last_activity": "c.last_activity_at",
+    "client": "lower(p.family_name)",
+    "next_deadline": "c.next_deadline_on",
+    "reference": "c.reference",
+}
+
+
+def raw_sql(query: CaseQuery, today: date) -> tuple[str, str, dict]:
+    """The same view, written by hand as SQL: the baseline."""
+    where, params = ["c.closed_on IS NULL"], {}
+    text = query.search
+    if text.startswith("A") and text[1:].isdigit():
+        where.append(
+            "c.id IN (SELECT m.case_id FROM case_member m JOIN person pp ON pp.id = m.person_id WHERE pp.a_number = :a)"
+        )
+        params["a"] = text[1:]
+    elif text[:3].isalpha() and text[3:].isdigit() and len(text) == 13:
+        where.append("c.id IN (SELECT case_id FROM case_receipt WHERE receipt_number = :r)")
+        params["r"] = text
+    else:
+        words = sorted(name_tokens(text), key=len, reverse=True)
+        joins = "".join(
+            f" JOIN person_search_token t{i} ON t{i}.person_id = t0.person_id"
+            for i in range(1, len(words))
+        )
+        ranges = " AND ".join(f"t{i}.token BETWEEN :w{i} AND :z{i}" for i in range(len(words)))
+        for i, word in enumerate(words):
+            params[f"w{i}"], params[f"z{i}"] = word, word + "z" * 40
+        where.append(
+            "c.id IN (SELECT m.case_id FROM case_member m WHERE m.person_id IN "
+            f"(SELECT t0.person_id FROM person_search_token t0{joins} WHERE {ranges}))"
+        )
+    if query.stage:
+        where.append("c.stage = :stage")
+        params["stage"] = query.stage
+    if query.case_type:
+        where.append("c.case_type = :type")
+        params["type"] = query.case_type
+    if query.assignee is not None:
+        where.append("(c.attorney_id = :who OR c.paralegal_id = :who)")
+        params["who"] = query.assignee
+    if query.show == "overdue":
+        where.append("c.next_deadline_on < :today")
+        params["today"] = today
+    elif query.show == "due_30":
+        where.append("c.next_deadline_on BETWEEN :today AND :until")
+        params["today"], params["until"] = today, today + timedelta(days=30)
+    elif query.show == "waiting_on_client":
+        where.append("c.stage = 'collecting_documents'")
+    clause = " AND ".join(where)
+    order = "stage" if query.sort == "stage" else _SORT_SQL[query.sort]
+    direction = "DESC" if query.descending else "ASC"
+    count_sql = f"SELECT count(*) FROM case_file c WHERE {clause}"
+    page_sql = (
+        f"SELECT c.*, p.family_name, p.given_name, a.full_name, pl.full_name FROM case_file c "
+        f"JOIN case_member cm ON cm.case_id = c.id AND cm.is_primary_client "
+        f"JOIN person p ON p.id = cm.person_id LEFT JOIN app_user a ON a.id = c.attorney_id "
+        f"LEFT JOIN app_user pl ON pl.id = c.paralegal_id WHERE {clause} "
+        f"ORDER BY {order} {direction} LIMIT 50 OFFSET {(query.page - 1) * 50}"
+    )
+    return count_sql, page_sql, params
+
+
+def run_raw(queries_: list[CaseQuery]) -> list[float]:
+    """Through the driver itself (sqlite3 or psycopg), no ORM, no service code."""
+    engine = get_engine()
+    today = date.today()
+    timings = []
+    raw = engine.raw_connection()
+    try:
+        paramstyle_pg = engine.dialect.name == "postgresql"
+        for query in queries_:
+            count_sql, page_sql, params = raw_sql(query, today)
+            if paramstyle_pg:
+                import re
+
+                count_sql, page_sql = (
+                    re.sub(r":(\w+)", r"%(\1)s", sql) for sql in (count_sql, page_sql)
+                )
+            started = time.perf_counter()
+            cursor = raw.cursor()
+            cursor.execute(count_sql, params)
+            cursor.fetchall()
+            cursor.execute(page_sql, params)
+            ids = [row[0] for row in cursor.fetchall()] or [0]
+            # The receipt numbers of the page's cases, as the service fetches them.
+            cursor.execute(
+                "SELECT case_id, min(receipt_number) FROM case_receipt "
+                f"WHERE case_id IN ({','.join(str(i) for i in ids)}) GROUP BY case_id"
+            )
+            cursor.fetchall()
+            timings.append((time.perf_counter() - started) * 1000)
+        raw.rollback()
+    finally:
+        raw.close()
+    return timings
+
+
+def run_service(queries_: list[CaseQuery], viewer: Viewer) -> list[float]:
+    timings = []
+    for query in queries_:
+        started = time.perf_counter()
+        with session_scope() as session:
+            search_cases(session, viewer=viewer, query=query)
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def page_change_delta_bytes() -> int:
+    """Bytes of the state delta the browser receives when the dashboard turns a page."""
+    import reflex as rx
+
+    import immigration_app.immigration_app  # noqa: F401
+    from immigration_app.services.auth import sign_in
+    from immigration_app.services.passwords import hash_password
+    from immigration_app.state.auth import AuthState
+    from immigration_app.state.dashboard import DashboardState
+
+    with session_scope() as session:
+        session.execute(
+            sa.text("UPDATE app_user SET password_hash = :h WHERE id = 1"),
+            {"h": hash_password("bench password 1")},
+        )
+    with session_scope() as session:
+        token = sign_in(session, email="staff1@bench.example", password="bench password 1").token
+
+    async def measure() -> int:
+        root = rx.State(_reflex_internal_init=True)
+        root.get_substate(AuthState.get_full_name().split(".")[1:]).session_token = token
+        dashboard = root.get_substate(DashboardState.get_full_name().split(".")[1:])
+        await dashboard.load()
+        root._clean()
+        await dashboard.go_to_page(2)
+        delta = await root._get_resolved_delta()
+        return len(json.dumps(delta, default=str).encode())
+
+    return asyncio.run(measure())
+
+
+def main() -> None:
+    rng = random.Random(20261126)
+    migrate_to_head()
+    started = time.perf_counter()
+    facts = seed(rng)
+    seeded_s = time.perf_counter() - started
+    print(f"seeded {CASES} cases in {seeded_s:.0f}s", file=sys.stderr)
+    warm_up, views = queries(rng, facts), queries(rng, facts)
+    attorney = Viewer(
+        id=1, email="staff1@bench.example", full_name="Staff Member 01", role=Role.ATTORNEY
+    )
+    # A running server has compiled each shape of query before: warm both paths on
+    # other views of the same mix (other names, numbers and filters), then measure.
+    run_service(warm_up, attorney)
+    run_raw(warm_up)
+    service_ms = run_service(views, attorney)
+    raw_ms = run_raw(views)
+
+    def p(values: list[float], q: int) -> float:
+        return round(statistics.quantiles(values, n=100)[q - 1], 2)
+
+    delta = page_change_delta_bytes()
+    result = {
+        "bench": "dashboard",
+        "database": get_engine().dialect.name,
+        "cases": CASES,
+        "people": CASES * PEOPLE_PER_CASE,
+        "events": CASES * EVENTS_PER_CASE,
+        "queries": len(views),
+        "p50_ms": p(service_ms, 50),
+        "p95_ms": p(service_ms, 95),
+        "raw_p50_ms": p(raw_ms, 50),
+        "raw_p95_ms": p(raw_ms, 95),
+        "ratio": round(p(service_ms, 95) / p(raw_ms, 95), 2),
+        "delta_kb": round(delta / 1024, 1),
+    }
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
