@@ -85,9 +85,21 @@ def select_field(
     return _labelled(label, name, control, errors)
 
 
-def text_area(label: str, name: str, *, errors: Var | None = None, rows: int = 4) -> rx.Component:
+def text_area(
+    label: str,
+    name: str,
+    *,
+    errors: Var | None = None,
+    rows: int = 4,
+    default_value: Var | str | None = None,
+) -> rx.Component:
     control = rx.text_area(
-        id=name, name=name, rows=str(rows), aria_describedby=f"{name}-error", width="100%"
+        id=name,
+        name=name,
+        rows=str(rows),
+        default_value=default_value,
+        aria_describedby=f"{name}-error",
+        width="100%",
     )
     return _labelled(label, name, control, errors)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import Var
 
-from immigration_app.components.fields import select_field, text_field
+from immigration_app.components.fields import select_field, text_area, text_field
 
 LANGUAGES = [("en", "English"), ("es", "Spanish (Español)")]
 
@@ -53,6 +53,13 @@ def profile_fields(errors: Var, values: Var | None = None) -> rx.Component:
                 errors=errors,
                 default_value=language_default,
             ),
+        ),
+        text_area(
+            "Other names used (maiden names, aliases): one per line, family name, given names",
+            "other_names",
+            errors=errors,
+            rows=2,
+            default_value=values["other_names"] if values is not None else None,
         ),
         spacing="4",
         width="100%",

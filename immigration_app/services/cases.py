@@ -410,7 +410,7 @@ def case_workspace(
             name=display_name(person),
             is_client=member.is_primary_client,
             born=clock.date(person.date_of_birth),
-            profile=dataclasses.asdict(PersonInput.of(person)),
+            profile=dataclasses.asdict(PersonInput.of(session, person)),
         )
         for member, person in rows
     )

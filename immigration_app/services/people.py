@@ -48,7 +48,11 @@ PROFILE_LABELS = {
     "email": "Email",
     "phone": "Phone",
     "preferred_language": "Preferred language",
+    "other_names": "Other names used",
 }
+# Profile fields that are columns of Person (other names live in their own table).
+_COLUMNS = tuple(name for name in PROFILE_LABELS if name != "other_names")
+_MAX_OTHER_NAMES = 20
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,7 @@ class PersonInput:
     email: str = ""
     phone: str = ""
     preferred_language: str = "en"
+    other_names: str = ""  # one per line: "Family, Given Middle"
 
     @classmethod
     def from_form(cls, form: dict[str, str], prefix: str = "") -> PersonInput:
@@ -76,10 +81,11 @@ class PersonInput:
         return cls(**values)
 
     @classmethod
-    def of(cls, person: Person) -> PersonInput:
+    def of(cls, session: Session, person: Person) -> PersonInput:
         """A stored person, as the edit form shows them."""
-        values = {name: getattr(person, name) for name in PROFILE_LABELS}
+        values = {name: getattr(person, name) for name in _COLUMNS}
         values["date_of_birth"] = person.date_of_birth.isoformat() if person.date_of_birth else ""
+        values["other_names"] = _stored_other_names(session, person.id)
         return cls(**{name: str(value or "") for name, value in values.items()})
 
 
@@ -110,11 +116,51 @@ def _birth_date(value: str) -> date:
     return born
 
 
+def _other_names(text: str) -> str:
+    """Other names as canonical lines "Family, Given Middle" (no comma: a family name only)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if len(lines) > _MAX_OTHER_NAMES:
+        raise InvalidInput({"other_names": f"List at most {_MAX_OTHER_NAMES} other names."})
+    canonical = []
+    for line in lines:
+        family, _, given = (part.strip() for part in line.partition(","))
+        if not family or len(line) > 200:
+            raise InvalidInput(
+                {"other_names": f"Write each name as: family name, given names ({line[:40]})."}
+            )
+        canonical.append(f"{family}, {' '.join(given.split())}" if given else family)
+    return "\n".join(canonical)
+
+
+def _stored_other_names(session: Session, person_id: int) -> str:
+    names = session.exec(
+        select(OtherName).where(OtherName.person_id == person_id).order_by(OtherName.id)
+    ).all()
+    return "\n".join(
+        f"{name.family_name}, {spoken_name(name.given_name, name.middle_name, '')}"
+        if name.given_name
+        else name.family_name
+        for name in names
+    )
+
+
+def _replace_other_names(session: Session, person_id: int, canonical: str) -> None:
+    session.exec(delete(OtherName).where(OtherName.person_id == person_id))
+    for line in canonical.splitlines():
+        family, _, given = (part.strip() for part in line.partition(","))
+        first, _, middle = given.partition(" ")
+        session.add(
+            OtherName(person_id=person_id, family_name=family, given_name=first, middle_name=middle)
+        )
+    session.flush()
+
+
 _PARSERS = {
     "date_of_birth": _birth_date,
     "a_number": normalize_a_number,
     "uscis_online_account_number": _uscis_account,
     "email": normalize_email,
+    "other_names": _other_names,
 }
 
 
@@ -126,7 +172,7 @@ def validate_person(data: PersonInput) -> dict:
         raw = getattr(data, name).strip()
         parse = _PARSERS.get(name)
         if parse is None or not raw:
-            clean[name] = raw if parse is None or name != "date_of_birth" else None
+            clean[name] = None if name == "date_of_birth" else raw
             continue
         try:
             clean[name] = parse(raw)
@@ -185,9 +231,12 @@ def refresh_search_tokens(session: Session, person_id: int) -> None:
 
 
 def create_person(session: Session, data: PersonInput) -> Person:
-    person = Person(**validate_person(data), created_at=utcnow(), updated_at=utcnow())
+    clean = validate_person(data)
+    other_names = clean.pop("other_names")
+    person = Person(**clean, created_at=utcnow(), updated_at=utcnow())
     session.add(person)
     session.flush()
+    _replace_other_names(session, person.id, other_names)
     refresh_search_tokens(session, person.id)
     return person
 
@@ -204,16 +253,21 @@ def update_person(
     Returns the labels of the fields that changed (none: nothing is written).
     """
     clean = validate_person(data)
-    changed = [name for name, value in clean.items() if getattr(person, name) != value]
+    stored = {name: getattr(person, name) for name in _COLUMNS}
+    stored["other_names"] = _stored_other_names(session, person.id)
+    changed = [name for name, value in clean.items() if stored[name] != value]
     if not changed:
         return []
-    before = {name: _shown(getattr(person, name)) for name in changed}
+    before = {name: _shown(stored[name]) for name in changed}
     for name in changed:
-        setattr(person, name, clean[name])
+        if name == "other_names":
+            _replace_other_names(session, person.id, clean[name])
+        else:
+            setattr(person, name, clean[name])
     person.updated_at = utcnow()
     session.add(person)
     session.flush()
-    if {"family_name", "given_name", "middle_name"} & set(changed):
+    if {"family_name", "given_name", "middle_name", "other_names"} & set(changed):
         refresh_search_tokens(session, person.id)
     labels = [PROFILE_LABELS[name] for name in changed]
     case_ids = session.exec(select(CaseMember.case_id).where(CaseMember.person_id == person.id))

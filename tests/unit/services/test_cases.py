@@ -3,6 +3,7 @@ from sqlmodel import func, select
 
 from immigration_app import catalog
 from immigration_app.models import Case, CaseEvent, CaseMember, CaseNote, Person
+from immigration_app.services.case_list import CaseQuery, search_cases
 from immigration_app.services.cases import (
     MemberInput,
     add_note,
@@ -213,7 +214,7 @@ def test_an_unchanged_profile_writes_nothing(session):
     attorney = make_viewer(session, role="attorney")
     case = make_case(session, actor=attorney)
     person_id = session.exec(select(CaseMember.person_id)).one()
-    data = PersonInput.of(session.get(Person, person_id))
+    data = PersonInput.of(session, session.get(Person, person_id))
     events_before = _count(session, CaseEvent)
     assert (
         edit_member_profile(
@@ -269,3 +270,35 @@ def test_every_case_type_in_the_catalog_names_its_forms_and_client_role():
         assert kind.forms, kind.key
         assert kind.client_role in {"petitioner", "applicant"}, kind.key
         assert kind.source.startswith("https://"), kind.key
+
+
+def test_other_names_are_kept_searchable_and_their_edits_recorded(session):
+    attorney = make_viewer(session, role="attorney")
+    case = open_case(
+        session,
+        actor=attorney,
+        case_type="n400-naturalization",
+        members=[_new("applicant", "Nowak", other_names="Kowalska,  Anna Maria\n\nBrown")],
+    )
+    person_id = session.exec(select(CaseMember.person_id)).one()
+    person = session.get(Person, person_id)
+    assert PersonInput.of(session, person).other_names == "Kowalska, Anna Maria\nBrown"
+    found = search_cases(session, viewer=attorney, query=CaseQuery(search="kowalska anna"))
+    assert [row.reference for row in found.rows] == [case.reference]
+
+    data = PersonInput.of(session, person)
+    edited = PersonInput(**{**data.__dict__, "other_names": "Kowalska, Anna Maria"})
+    changed = edit_member_profile(
+        session, actor=attorney, reference=case.reference, person_id=person_id, data=edited
+    )
+    assert changed == ["Other names used"]
+    assert search_cases(session, viewer=attorney, query=CaseQuery(search="brown")).total == 0
+    with pytest.raises(InvalidInput) as raised:
+        edit_member_profile(
+            session,
+            actor=attorney,
+            reference=case.reference,
+            person_id=person_id,
+            data=PersonInput(**{**data.__dict__, "other_names": ", Anna"}),
+        )
+    assert set(raised.value.fields) == {"other_names"}
