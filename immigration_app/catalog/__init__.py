@@ -36,6 +36,10 @@ class CaseType:
     def all_roles(self) -> tuple[str, ...]:
         return self.roles + self.optional_roles
 
+    def role_to_add(self, taken: set[str]) -> str:
+        """The first role this type needs that nobody holds yet; else the client's role."""
+        return next((role for role in self.roles if role not in taken), self.client_role)
+
 
 @dataclass(frozen=True)
 class Stage:

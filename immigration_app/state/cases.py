@@ -41,8 +41,10 @@ def _options(staff, role: Role) -> list[tuple[str, str]]:
     return [(str(user.id), user.full_name) for user in staff if user.role == role]
 
 
-def _user_id(raw) -> int | None:
-    """A chosen staff member's id, or None. The service checks the id's role."""
+def _chosen_id(raw) -> int | None:
+    """The id a browser sent for a choice (a colleague, a person), or None for anything else.
+
+    Services check that the id is one the user may choose."""
     raw = str(raw)
     return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
@@ -137,8 +139,8 @@ class CaseState(rx.State):
         return await self._change(
             assign_case,
             "Assignment saved.",
-            attorney_id=_user_id(field.get("attorney_id", "")),
-            paralegal_id=_user_id(field.get("paralegal_id", "")),
+            attorney_id=_chosen_id(field.get("attorney_id", "")),
+            paralegal_id=_chosen_id(field.get("paralegal_id", "")),
         )
 
     @rx.event
@@ -160,7 +162,7 @@ class CaseState(rx.State):
     @rx.event
     @staff_only()
     async def start_editing(self, person_id: int):
-        member = next((m for m in self.members if m.person_id == _user_id(person_id)), None)
+        member = next((m for m in self.members if m.person_id == _chosen_id(person_id)), None)
         if member is None:
             return
         self.editing_person_id, self.edit_profile = member.person_id, dict(member.profile)
@@ -250,9 +252,7 @@ class NewCaseState(rx.State):
             [(role, role.replace("_", " ").capitalize()) for role in kind.all_roles] if kind else []
         )
         self.needed_roles = ", ".join(role.replace("_", " ") for role in kind.roles) if kind else ""
-        taken = {member.role for member in self.members}
-        missing = [role for role in (kind.roles if kind else ()) if role not in taken]
-        self.adding_role = missing[0] if missing else (kind.client_role if kind else "")
+        self.adding_role = kind.role_to_add(self._taken_roles()) if kind else ""
         self.errors = {}
 
     @rx.event
@@ -273,11 +273,11 @@ class NewCaseState(rx.State):
         self.matches, self.searched, self.duplicates, self.pending_new = [], False, [], {}
         self.errors = {}
         self.form_version += 1
-        taken = {member.role for member in self.members}
-        kind = catalog.case_types().get(self.case_type)
-        missing = [role for role in (kind.roles if kind else ()) if role not in taken]
-        if missing:
-            self.adding_role = missing[0]
+        if kind := catalog.case_types().get(self.case_type):
+            self.adding_role = kind.role_to_add(self._taken_roles())
+
+    def _taken_roles(self) -> set[str]:
+        return {member.role for member in self.members}
 
     @rx.event
     @staff_only()
@@ -285,7 +285,7 @@ class NewCaseState(rx.State):
         if not self.adding_role:
             self.errors = {"members": "Choose the case type first."}
             return
-        pid = _user_id(person_id)
+        pid = _chosen_id(person_id)
         if pid is None or any(member.person_id == pid for member in self.members):
             return
         self._add(MemberDraft(role=self.adding_role, label=str(label)[:200], person_id=pid))
@@ -349,8 +349,8 @@ class NewCaseState(rx.State):
                 actor=current_viewer(),
                 case_type=self.case_type,
                 members=members,
-                attorney_id=_user_id(field.get("attorney_id", "")),
-                paralegal_id=_user_id(field.get("paralegal_id", "")),
+                attorney_id=_chosen_id(field.get("attorney_id", "")),
+                paralegal_id=_chosen_id(field.get("paralegal_id", "")),
                 client_address=self.router.session.client_ip,
             )
         except InvalidInput as error:
