@@ -55,6 +55,28 @@ def _assignment_form() -> rx.Component:
     )
 
 
+def _stage_form() -> rx.Component:
+    return rx.form(
+        rx.hstack(
+            select_field(
+                "Stage",
+                "stage",
+                CaseState.stages,
+                errors=CaseState.errors,
+                default_value=CaseState.header.stage_key,
+            ),
+            rx.button("Move case", type="submit", variant="soft"),
+            align="end",
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=CaseState.move,
+        reset_on_submit=False,
+        key=CaseState.form_version,
+        width="100%",
+    )
+
+
 def _receipt_form() -> rx.Component:
     return rx.form(
         rx.hstack(
@@ -94,6 +116,7 @@ def _header() -> rx.Component:
                 spacing="4",
                 width="100%",
             ),
+            _stage_form(),
             rx.cond(CaseState.may_assign, _assignment_form()),
             _receipt_form(),
             spacing="4",

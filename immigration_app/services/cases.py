@@ -20,6 +20,7 @@ from immigration_app.models import (
     ReceiptNumber,
     Role,
     User,
+    utcnow,
 )
 from immigration_app.services.audit import record_event
 from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
@@ -241,6 +242,38 @@ def assign_case(
     return case
 
 
+def move_case(session: Session, *, actor: Viewer, reference: str, stage: str) -> Case:
+    """Move a case to another stage; the move is an event (the board's flow is read from them).
+
+    A case is "Filed - pending" only once it has a receipt number.
+    """
+    case = visible_case(session, viewer=actor, reference=reference)
+    if stage not in {known.key for known in catalog.stages()}:
+        raise InvalidInput({"stage": "Choose a stage from the list."})
+    if stage == case.stage:
+        return case
+    if (
+        stage == "filed_pending"
+        and not session.exec(
+            select(ReceiptNumber.id).where(ReceiptNumber.case_id == case.id)
+        ).first()
+    ):
+        raise InvalidInput({"stage": "Add the receipt number first: a filed case has one."})
+    before = case.stage
+    case.stage, case.stage_entered_at = stage, utcnow()
+    session.add(case)
+    record_event(
+        session,
+        kind="stage_changed",
+        summary=f"Moved from {catalog.stage_title(before)} to {catalog.stage_title(stage)}",
+        actor=actor,
+        case_id=case.id,
+        before={"stage": before},
+        after={"stage": stage},
+    )
+    return case
+
+
 def add_receipt_number(
     session: Session, *, actor: Viewer, reference: str, receipt_number: str, form: str = ""
 ) -> str:
@@ -313,6 +346,7 @@ class CaseHeader:
     reference: str
     client: str
     case_type: str
+    stage_key: str
     stage: str
     attorney_id: str
     attorney: str
@@ -359,8 +393,8 @@ class CaseWorkspace:
 
 
 def _changes(event: CaseEvent) -> tuple[str, ...]:
-    if not event.before or not event.after:
-        return ()
+    if not event.before or not event.after or event.kind == "stage_changed":
+        return ()  # a stage move says it all in its summary
     return tuple(
         f"{PROFILE_LABELS.get(key, key.replace('_', ' ').capitalize())}: "
         f"{event.before.get(key) or '(empty)'} → {event.after.get(key) or '(empty)'}"
@@ -380,6 +414,7 @@ def _header(session: Session, clock: FirmClock, case: Case, client: Person) -> C
         reference=case.reference,
         client=display_name(client),
         case_type=kind.title if kind else case.case_type,
+        stage_key=case.stage,
         stage=catalog.stage_title(case.stage),
         attorney_id=str(case.attorney_id or ""),
         attorney=_staff_name(session, case.attorney_id) if case.attorney_id else "",

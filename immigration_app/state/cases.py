@@ -20,6 +20,7 @@ from immigration_app.services.cases import (
     can_assign,
     case_workspace,
     edit_member_profile,
+    move_case,
     open_case,
 )
 from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
@@ -67,6 +68,7 @@ class CaseState(rx.State):
     may_assign: bool = False
     attorneys: list[tuple[str, str]] = []
     paralegals: list[tuple[str, str]] = []
+    stages: list[tuple[str, str]] = [(stage.key, stage.title) for stage in catalog.stages()]
     editing_person_id: int = 0
     edit_profile: dict[str, str] = {}
     errors: dict[str, str] = {}
@@ -142,6 +144,12 @@ class CaseState(rx.State):
             attorney_id=_chosen_id(field.get("attorney_id", "")),
             paralegal_id=_chosen_id(field.get("paralegal_id", "")),
         )
+
+    @rx.event
+    @staff_only()
+    async def move(self, form_data: dict):
+        stage = _form(form_data).get("stage", "")
+        return await self._change(move_case, "Stage changed.", stage=stage)
 
     @rx.event
     @staff_only()

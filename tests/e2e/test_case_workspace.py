@@ -14,7 +14,7 @@ def test_search_by_receipt_open_the_case_edit_the_profile_and_see_it_on_the_time
     page.get_by_label("Search").fill("ioe-09-123-45678")
     cases = page.get_by_role("table", name="Open cases")
     expect(cases.get_by_role("row")).to_have_count(2)  # the header and the one match
-    expect(page).to_have_url(re.compile(r"\\?q=ioe-09-123-45678"))
+    expect(page).to_have_url(re.compile(r"\?q=ioe-09-123-45678"))
     match = cases.get_by_role("row").nth(1)
     expect(match).to_contain_text("John Smith")
     expect(match).to_contain_text(RECEIPT)
@@ -58,3 +58,26 @@ def test_a_note_is_added_and_rendered(page: Page):
     notes = page.get_by_role("region", name="Notes")
     expect(notes.locator("strong")).to_have_text("passport")
     expect(notes).to_contain_text(demo("paralegal").full_name)
+
+
+def test_moving_a_case_shows_on_its_timeline_and_in_the_waiting_filter(page: Page):
+    sign_in_to_dashboard(page, demo("attorney"))
+    page.get_by_label("Search").fill("Haile")
+    cases = page.get_by_role("table", name="Open cases")
+    expect(cases.get_by_role("row")).to_have_count(2)  # the header and Selam Haile's case
+    cases.get_by_role("row").nth(1).get_by_role("link").click()
+    expect(page.get_by_role("heading", name="Selam Haile", level=1)).to_be_visible()
+    page.get_by_label("Stage", exact=True).select_option(label="Filed - pending")
+    page.get_by_role("button", name="Move case").click()
+    expect(page.locator("#stage-error")).to_contain_text("receipt number first")
+
+    page.get_by_label("Stage", exact=True).select_option(label="Collecting documents")
+    page.get_by_role("button", name="Move case").click()
+    expect(page.get_by_text("Stage changed.")).to_be_visible()
+    page.get_by_role("tab", name="Timeline").click()
+    expect(
+        page.get_by_role("list", name="Case timeline").get_by_role("listitem").first
+    ).to_contain_text("Moved from Intake to Collecting documents")
+
+    page.goto("/?show=waiting_on_client")
+    expect(page.get_by_role("table", name="Open cases")).to_contain_text("Selam Haile")

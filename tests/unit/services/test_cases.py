@@ -11,6 +11,7 @@ from immigration_app.services.cases import (
     assign_case,
     case_workspace,
     edit_member_profile,
+    move_case,
     open_case,
 )
 from immigration_app.services.db import session_scope
@@ -302,3 +303,38 @@ def test_other_names_are_kept_searchable_and_their_edits_recorded(session):
             data=PersonInput(**{**data.__dict__, "other_names": ", Anna"}),
         )
     assert set(raised.value.fields) == {"other_names"}
+
+
+def test_moving_a_case_is_an_event_and_filing_needs_a_receipt_number(session):
+    attorney = make_viewer(session, role="attorney")
+    case = make_case(session, actor=attorney)
+    entered = case.stage_entered_at
+    move_case(session, actor=attorney, reference=case.reference, stage="collecting_documents")
+    assert (case.stage, case.stage_entered_at > entered) == ("collecting_documents", True)
+    event = session.exec(select(CaseEvent).where(CaseEvent.kind == "stage_changed")).one()
+    assert (event.before, event.after) == ({"stage": "intake"}, {"stage": "collecting_documents"})
+    assert event.summary == "Moved from Intake to Collecting documents"
+
+    with pytest.raises(InvalidInput, match="receipt number first"):
+        move_case(session, actor=attorney, reference=case.reference, stage="filed_pending")
+    with pytest.raises(InvalidInput):
+        move_case(session, actor=attorney, reference=case.reference, stage="archived")
+    add_receipt_number(
+        session, actor=attorney, reference=case.reference, receipt_number="LIN2612345678"
+    )
+    move_case(session, actor=attorney, reference=case.reference, stage="filed_pending")
+    assert case.stage == "filed_pending"
+
+
+def test_a_paralegal_cannot_move_someone_elses_case(session):
+    attorney = make_viewer(session, role="attorney")
+    other = make_viewer(session, role="paralegal")
+    case = make_case(session, actor=attorney, paralegal_id=other.id)
+    with pytest.raises(NotFound):
+        move_case(
+            session,
+            actor=make_viewer(session, role="paralegal"),
+            reference=case.reference,
+            stage="decision",
+        )
+    assert case.stage == "intake"
