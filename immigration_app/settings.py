@@ -38,10 +38,6 @@ class Settings:
             secure_cookies=_flag(env.get("SECURE_COOKIES", "false")),
         )
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.database_url.startswith("sqlite")
-
 
 @functools.cache
 def get_settings() -> Settings:

@@ -17,25 +17,23 @@ from immigration_app.services.auth import SESSION_COOKIE, viewer_for_token
 from immigration_app.services.case_list import CaseQuery, export_cases_csv
 from immigration_app.services.db import session_scope
 from immigration_app.services.firm import firm_clock
+from immigration_app.services.viewer import Viewer
 
 
-def _stream_cases_csv(token: str, query: CaseQuery) -> Iterator[str]:
+def _stream_cases_csv(viewer: Viewer, query: CaseQuery) -> Iterator[str]:
     with session_scope() as session:
-        viewer = viewer_for_token(session, token)
-        if viewer is None:
-            return
         yield from export_cases_csv(session, viewer=viewer, query=query)
 
 
 async def cases_csv(request: Request) -> Response:
-    token = request.cookies.get(SESSION_COOKIE, "")
     with session_scope() as session:
-        if viewer_for_token(session, token) is None:
+        viewer = viewer_for_token(session, request.cookies.get(SESSION_COOKIE, ""))
+        if viewer is None:
             return PlainTextResponse("Sign in to export cases.", status_code=401)
         today = firm_clock(session).today()
     query = CaseQuery.from_params(request.query_params)
     return StreamingResponse(
-        _stream_cases_csv(token, query),
+        _stream_cases_csv(viewer, query),
         media_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": f'attachment; filename="cases-{today.isoformat()}.csv"',

@@ -23,73 +23,66 @@ def _or_none(value, none_text: str = "Not assigned"):
     return rx.cond(value != "", value, none_text)
 
 
-def _assignment_form() -> rx.Component:
-    header = CaseState.header
+def _inline_form(*fields: rx.Component, action: str, on_submit) -> rx.Component:
+    """A one-line form on the case header: typed values stay on an error, clear on success."""
     return rx.form(
         rx.hstack(
-            select_field(
-                "Responsible attorney",
-                "attorney_id",
-                CaseState.attorneys,
-                errors=CaseState.errors,
-                empty_label="Not assigned",
-                default_value=header.attorney_id,
-            ),
-            select_field(
-                "Paralegal",
-                "paralegal_id",
-                CaseState.paralegals,
-                errors=CaseState.errors,
-                empty_label="Not assigned",
-                default_value=header.paralegal_id,
-            ),
-            rx.button("Save assignment", type="submit", variant="soft"),
+            *fields,
+            rx.button(action, type="submit", variant="soft"),
             align="end",
             spacing="3",
             width="100%",
         ),
-        on_submit=CaseState.assign,
-        reset_on_submit=False,
+        on_submit=on_submit,
         key=CaseState.form_version,
         width="100%",
     )
 
 
 def _stage_form() -> rx.Component:
-    return rx.form(
-        rx.hstack(
-            select_field(
-                "Stage",
-                "stage",
-                CaseState.stages,
-                errors=CaseState.errors,
-                default_value=CaseState.header.stage_key,
-            ),
-            rx.button("Move case", type="submit", variant="soft"),
-            align="end",
-            spacing="3",
-            width="100%",
+    return _inline_form(
+        select_field(
+            "Stage",
+            "stage",
+            CaseState.stages,
+            errors=CaseState.errors,
+            default_value=CaseState.header.stage_key,
         ),
+        action="Move case",
         on_submit=CaseState.move,
-        reset_on_submit=False,
-        key=CaseState.form_version,
-        width="100%",
+    )
+
+
+def _assignment_form() -> rx.Component:
+    header = CaseState.header
+    return _inline_form(
+        select_field(
+            "Responsible attorney",
+            "attorney_id",
+            CaseState.attorneys,
+            errors=CaseState.errors,
+            empty_label="Not assigned",
+            default_value=header.attorney_id,
+        ),
+        select_field(
+            "Paralegal",
+            "paralegal_id",
+            CaseState.paralegals,
+            errors=CaseState.errors,
+            empty_label="Not assigned",
+            default_value=header.paralegal_id,
+        ),
+        action="Save assignment",
+        on_submit=CaseState.assign,
     )
 
 
 def _receipt_form() -> rx.Component:
-    return rx.form(
-        rx.hstack(
-            text_field("Add a receipt number", "receipt_number", errors=CaseState.errors),
-            text_field("Form (e.g. I-130)", "receipt_form", errors=CaseState.errors),
-            rx.button("Add receipt number", type="submit", variant="soft"),
-            align="end",
-            spacing="3",
-            width="100%",
-        ),
+    return _inline_form(
+        text_field("Add a receipt number", "receipt_number", errors=CaseState.errors),
+        text_field("Form (e.g. I-130)", "receipt_form", errors=CaseState.errors),
+        action="Add receipt number",
         on_submit=CaseState.add_receipt,
-        key=CaseState.form_version,
-        width="100%",
     )
 
 

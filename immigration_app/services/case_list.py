@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -102,6 +103,11 @@ class CaseQuery:
             "page": str(self.page) if self.page > 1 else "",
         }
         return {key: value for key, value in params.items() if value}
+
+    def url(self) -> str:
+        """The dashboard address showing this view."""
+        params = self.to_params()
+        return "/" + (f"?{urlencode(params)}" if params else "")
 
     def changed(self, **changes) -> CaseQuery:
         """The same view with some filters changed, back on page 1 unless a page is given."""
@@ -384,8 +390,9 @@ def my_work(session: Session, *, viewer: Viewer) -> list[WorkItem]:
     for label, query, urgent in items:
         conditions = _filters(query, viewer, today)
         count = session.exec(select(func.count()).select_from(Case).where(*conditions)).one()
-        href = "/?" + "&".join(f"{key}={value}" for key, value in query.to_params().items())
-        result.append(WorkItem(label=label, count=count, href=href, urgent=urgent and count > 0))
+        result.append(
+            WorkItem(label=label, count=count, href=query.url(), urgent=urgent and count > 0)
+        )
     return result
 
 

@@ -68,7 +68,8 @@ class DashboardState(rx.State):
         page, work, load, staff = await call(
             _search_cases_and_panels, viewer=current_viewer(), query=query
         )
-        self.params = query.changed(page=page.page).to_params()
+        shown = query.changed(page=page.page)
+        self.params = shown.to_params()
         self.rows, self.total = page.rows, page.total
         self.page, self.page_count = page.page, page.page_count
         self.work = work
@@ -79,9 +80,8 @@ class DashboardState(rx.State):
             if user.role in (Role.ATTORNEY, Role.PARALEGAL)
         ]
         self.loaded = True
-        url = "/" + (f"?{urlencode(self.params)}" if self.params else "")
         # Keep the address bar in step, so the view can be bookmarked and shared.
-        return rx.call_script(f"window.history.replaceState(null, '', {json.dumps(url)})")
+        return rx.call_script(f"window.history.replaceState(null, '', {json.dumps(shown.url())})")
 
     def _query(self) -> CaseQuery:
         return CaseQuery.from_params(self.params)
