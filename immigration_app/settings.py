@@ -4,12 +4,46 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from email.utils import parseaddr
 from pathlib import Path
+
+SMTP_SECURITY_MODES = ("starttls", "ssl", "none")
 
 
 def _flag(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _number(env, name: str, default: str, kind: type[int] | type[float], low: float, high: float):
+    """A number setting, refused with a sentence naming the variable (not a bare ValueError)."""
+    raw = (env.get(name) or default).strip()
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        what = "a whole number" if kind is int else "a number"
+        raise ValueError(f"{name} must be {what} from {low:g} to {high:g}, not {raw!r}.")
+    return value
+
+
+def _smtp_security(env) -> str:
+    mode = (env.get("SMTP_SECURITY") or "starttls").strip().lower()
+    if mode not in SMTP_SECURITY_MODES:
+        raise ValueError(
+            f"SMTP_SECURITY must be starttls, ssl or none, not {env.get('SMTP_SECURITY')!r}."
+        )
+    return mode
+
+
+def _mail_from(env) -> str:
+    value = (env.get("MAIL_FROM") or "Case Desk <no-reply@localhost>").strip()
+    if "@" not in parseaddr(value)[1]:
+        raise ValueError(
+            f"MAIL_FROM must be an address like 'Case Desk <office@firm.example>', not {value!r}."
+        )
+    return value
 
 
 @dataclass(frozen=True)
@@ -22,6 +56,24 @@ class Settings:
     login_limit_per_account: str
     login_limit_per_address: str
     secure_cookies: bool
+    # Outgoing mail. No SMTP_HOST means messages are written to `outbox_dir` as .eml files.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_security: str = "starttls"  # one of SMTP_SECURITY_MODES
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)  # never in a log line
+    mail_from: str = "Case Desk <no-reply@localhost>"
+    smtp_timeout_seconds: float = 20.0
+    mail_max_attempts: int = 5
+    # The address people use to reach the app; links in messages start with it.
+    app_url: str = "http://localhost:3000"
+    # Off when an admin runs `immigration-app sweep` from cron instead.
+    scheduler_enabled: bool = True
+
+    @property
+    def outbox_dir(self) -> Path:
+        """Where messages go as .eml files when no SMTP server is configured."""
+        return self.data_dir / "outbox"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -36,7 +88,26 @@ class Settings:
             login_limit_per_account=env.get("LOGIN_LIMIT_PER_ACCOUNT", "5/15 minutes"),
             login_limit_per_address=env.get("LOGIN_LIMIT_PER_ADDRESS", "30/15 minutes"),
             secure_cookies=_flag(env.get("SECURE_COOKIES", "false")),
+            app_url=(env.get("APP_URL") or "http://localhost:3000").strip().rstrip("/"),
+            scheduler_enabled=_flag(env.get("SCHEDULER_ENABLED", "true")),
+            **cls._mail_settings(env),
         )
+
+    @staticmethod
+    def _mail_settings(env) -> dict:
+        security = _smtp_security(env)
+        # Implicit TLS listens on 465 by convention; 587 is the submission port for the others.
+        default_port = "465" if security == "ssl" else "587"
+        return {
+            "smtp_host": (env.get("SMTP_HOST") or "").strip() or None,
+            "smtp_port": _number(env, "SMTP_PORT", default_port, int, 1, 65535),
+            "smtp_security": security,
+            "smtp_user": (env.get("SMTP_USER") or "").strip() or None,
+            "smtp_password": env.get("SMTP_PASSWORD") or None,
+            "mail_from": _mail_from(env),
+            "smtp_timeout_seconds": _number(env, "SMTP_TIMEOUT_SECONDS", "20", float, 0.1, 600),
+            "mail_max_attempts": _number(env, "MAIL_MAX_ATTEMPTS", "5", int, 1, 100),
+        }
 
 
 @functools.cache
