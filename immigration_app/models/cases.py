@@ -36,6 +36,8 @@ class Case(SQLModel, table=True):
     priority_date: date | None = None
     # The earliest open deadline, kept by the deadline service so lists can sort and filter on it.
     next_deadline_on: date | None = Field(default=None, index=True)
+    # While the case is pending with the government the client hears from us this often (0 = never).
+    no_update_every_days: int = 14
     last_activity_at: datetime = now_field(index=True)
     created_by_id: int | None = Field(default=None, foreign_key="app_user.id")
 
@@ -83,26 +85,6 @@ class CaseEvent(SQLModel, table=True):
     after: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     client_address: str = Field(default="", max_length=64)
     created_at: datetime = now_field(index=True)
-
-
-class DeadlineStatus(enum.StrEnum):
-    OPEN = "open"
-    COMPLETED = "completed"
-    WAIVED = "waived"
-
-
-class Deadline(SQLModel, table=True):
-    """Something due on a case by a date. The deadline engine computes most of them."""
-
-    __tablename__ = "case_deadline"
-    __table_args__ = (sa.Index("ix_case_deadline_open_due", "status", "due_on"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    case_id: int = Field(foreign_key="case_file.id", index=True)
-    title: str = Field(max_length=200)
-    due_on: date
-    status: DeadlineStatus = Field(default=DeadlineStatus.OPEN, sa_type=sa.String(16))
-    created_at: datetime = now_field()
 
 
 class CaseNote(SQLModel, table=True):
