@@ -8,6 +8,7 @@ from immigration_app.services.db import session_scope
 from immigration_app.services.demo import has_staff, seed_demo
 from immigration_app.services.errors import InvalidInput
 from immigration_app.services.schema import migrate_to_head, write_migration
+from immigration_app.services.sweep import sweep as run_sweep
 from immigration_app.services.users import create_user as create_user_account
 
 app = typer.Typer(no_args_is_help=True, help="Immigration case management: server chores.")
@@ -59,6 +60,12 @@ def seed_demo_firm(
     typer.echo("Demo firm created. Sign in at the app with:")
     for sign_in in sign_ins:
         typer.echo(f"  {sign_in.role:<10} {sign_in.email:<32} {sign_in.password}")
+
+
+@app.command()
+def sweep() -> None:
+    """Send due reminders and queued mail once (the app also does this every minute)."""
+    typer.echo(str(run_sweep()))
 
 
 @app.command("make-migration", hidden=True)

@@ -22,6 +22,7 @@ from immigration_app.models import (
     User,
     utcnow,
 )
+from immigration_app.services import reminders
 from immigration_app.services.audit import record_event
 from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
 from immigration_app.services.firm import FirmClock, firm_clock
@@ -262,6 +263,7 @@ def move_case(session: Session, *, actor: Viewer, reference: str, stage: str) ->
     before = case.stage
     case.stage, case.stage_entered_at = stage, utcnow()
     session.add(case)
+    reminders.stage_changed(session, case)
     record_event(
         session,
         kind="stage_changed",

@@ -56,6 +56,14 @@ US_TIME_ZONES = (
 )
 
 
+def _lead_days_text(text: str) -> str:
+    """ "30, 14,7 ,1" -> "30,14,7,1" (largest first, no repeats); ValueError when not days."""
+    days = sorted({int(part) for part in text.replace(" ", "").split(",") if part}, reverse=True)
+    if len(days) > 8 or any(not 0 <= day <= 365 for day in days):
+        raise ValueError(text)
+    return ",".join(str(day) for day in days)
+
+
 def update_firm_settings(
     session: Session,
     *,
@@ -64,8 +72,18 @@ def update_firm_settings(
     address: str,
     time_zone: str,
     date_format: str,
+    phone: str | None = None,
+    staff_reminder_lead_days: str | None = None,
 ) -> FirmSettings:
+    """Change the firm's settings; a value left as None keeps what is saved."""
     problems = {}
+    if staff_reminder_lead_days is not None:
+        try:
+            staff_reminder_lead_days = _lead_days_text(staff_reminder_lead_days)
+        except ValueError:
+            problems["staff_reminder_lead_days"] = (
+                "List whole days between 0 and 365, separated by commas, e.g. 30, 14, 7, 1."
+            )
     if not name.strip():
         problems["name"] = "Enter the firm's name."
     if time_zone not in available_timezones():
@@ -78,6 +96,10 @@ def update_firm_settings(
     before = settings.model_dump(exclude={"id"})
     settings.name, settings.address = name.strip(), address.strip()
     settings.time_zone, settings.date_format = time_zone, date_format
+    if phone is not None:
+        settings.phone = phone.strip()[:32]
+    if staff_reminder_lead_days is not None:
+        settings.staff_reminder_lead_days = staff_reminder_lead_days
     session.add(settings)
     after = settings.model_dump(exclude={"id"})
     changed = sorted(key for key in after if after[key] != before[key])

@@ -1,0 +1,217 @@
+"""The record of every message: on a case, in the Outbox, and the firm's template wording."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlmodel import Session, func, select
+
+from immigration_app.catalog.message_templates import message_templates
+from immigration_app.models import Case, Message, MessageStatus, MessageTemplateText, Role, utcnow
+from immigration_app.services.audit import record_event
+from immigration_app.services.cases import visible_case
+from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
+from immigration_app.services.firm import FirmClock, firm_clock
+from immigration_app.services.templates import check_template, template_text
+from immigration_app.services.viewer import Viewer, visible_cases
+
+OUTBOX_PAGE_SIZE = 50
+STATUS_WORDS = {
+    MessageStatus.QUEUED: "Queued",
+    MessageStatus.SENDING: "Sending",
+    MessageStatus.SENT: "Sent",
+    MessageStatus.FAILED: "Failed",
+}
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: int
+    created: str
+    case_reference: str
+    recipient: str
+    subject: str
+    body: str
+    status: str
+    status_word: str
+    attempts: int
+    detail: str  # where it went, or why it failed and when it is tried again
+
+
+def _view(clock: FirmClock, message: Message, reference: str) -> MessageView:
+    if message.status == MessageStatus.SENT:
+        detail = f"Sent {clock.moment(message.sent_at)}"
+    elif message.status == MessageStatus.FAILED:
+        detail = message.last_error
+    elif message.last_error:
+        detail = f"{message.last_error} Next try {clock.moment(message.next_attempt_at)}."
+    else:
+        detail = ""
+    name = message.recipient_name
+    return MessageView(
+        id=message.id,
+        created=clock.moment(message.created_at),
+        case_reference=reference,
+        recipient=f"{name} <{message.to_address}>" if name else message.to_address,
+        subject=message.subject,
+        body=message.body,
+        status=str(message.status),
+        status_word=STATUS_WORDS[message.status],
+        attempts=message.attempts,
+        detail=detail,
+    )
+
+
+def case_messages(session: Session, *, viewer: Viewer, reference: str) -> list[MessageView]:
+    case = visible_case(session, viewer=viewer, reference=reference)
+    clock = firm_clock(session)
+    rows = session.exec(
+        select(Message).where(Message.case_id == case.id).order_by(Message.created_at.desc())
+    ).all()
+    return [_view(clock, message, case.reference) for message in rows]
+
+
+@dataclass(frozen=True)
+class OutboxPage:
+    messages: list[MessageView]
+    total: int
+    page: int
+    pages: int
+
+
+def outbox(
+    session: Session, *, viewer: Viewer, status: str = "", search: str = "", page: int = 1
+) -> OutboxPage:
+    """Every message on cases the viewer may see, and those addressed to the viewer."""
+    condition = sa.or_(
+        Message.recipient_user_id == viewer.id,
+        Message.case_id.in_(select(Case.id).where(visible_cases(viewer))),
+    )
+    if status in {s.value for s in MessageStatus}:
+        condition = sa.and_(condition, Message.status == status)
+    if search.strip():
+        pattern = f"%{search.strip()[:100]}%"
+        condition = sa.and_(
+            condition, sa.or_(Message.to_address.ilike(pattern), Message.subject.ilike(pattern))
+        )
+    total = session.exec(select(func.count()).select_from(Message).where(condition)).one()
+    pages = max(1, -(-total // OUTBOX_PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    rows = session.exec(
+        select(Message, Case.reference)
+        .join(Case, Case.id == Message.case_id, isouter=True)
+        .where(condition)
+        .order_by(Message.created_at.desc(), Message.id.desc())
+        .offset((page - 1) * OUTBOX_PAGE_SIZE)
+        .limit(OUTBOX_PAGE_SIZE)
+    ).all()
+    clock = firm_clock(session)
+    return OutboxPage(
+        messages=[_view(clock, message, reference or "") for message, reference in rows],
+        total=total,
+        page=page,
+        pages=pages,
+    )
+
+
+def retry_message(session: Session, *, actor: Viewer, message_id: int) -> None:
+    """Send a failed message again at the next sweep (after staff fixed the address, say)."""
+    message = session.get(Message, message_id)
+    if message is None:
+        raise NotFound(f"No message {message_id}")
+    if actor.role != Role.ADMIN and not (
+        message.case_id
+        and session.exec(
+            select(Case.id).where(Case.id == message.case_id, visible_cases(actor))
+        ).first()
+    ):
+        raise NotFound(f"No message {message_id}")
+    if message.status != MessageStatus.FAILED:
+        raise InvalidInput({"message": "Only a failed message can be sent again."})
+    if not message.to_address:
+        raise InvalidInput({"message": "There is no address to send it to."})
+    message.status, message.next_attempt_at, message.attempts = MessageStatus.QUEUED, utcnow(), 0
+    session.add(message)
+    record_event(
+        session,
+        kind="message_retried",
+        summary=f"Message to {message.to_address} queued again: {message.subject}",
+        actor=actor,
+        case_id=message.case_id,
+    )
+
+
+# --- the firm's wording of each template -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TemplateView:
+    key: str
+    language: str
+    audience: str
+    description: str
+    placeholders: str
+    subject: str
+    body: str
+    edited: bool
+
+
+def template_views(session: Session) -> list[TemplateView]:
+    overrides = {
+        (row.template, row.language): (row.subject, row.body)
+        for row in session.exec(select(MessageTemplateText))
+    }
+    views = []
+    for template in message_templates().values():
+        for language in ("en", "es"):
+            subject, body = template_text(template.key, language, overrides)
+            views.append(
+                TemplateView(
+                    key=template.key,
+                    language=language,
+                    audience=template.audience,
+                    description=template.description,
+                    placeholders=", ".join(f"{{{name}}}" for name in template.placeholders),
+                    subject=subject,
+                    body=body,
+                    edited=(template.key, language) in overrides,
+                )
+            )
+    return views
+
+
+def save_template(
+    session: Session, *, actor: Viewer, key: str, language: str, subject: str, body: str
+) -> None:
+    if actor.role != Role.ADMIN:
+        raise NotPermitted("Only admins change the firm's message wording.")
+    if key not in message_templates() or language not in ("en", "es"):
+        raise NotFound(f"No template {key}/{language}")
+    check_template(key, subject, body)
+    row = session.get(MessageTemplateText, (key, language)) or MessageTemplateText(
+        template=key, language=language, subject=subject, body=body
+    )
+    row.subject, row.body, row.updated_by_id, row.updated_at = subject, body, actor.id, utcnow()
+    session.add(row)
+    record_event(
+        session,
+        kind="template_changed",
+        summary=f"Message template {key} ({language}) reworded",
+        actor=actor,
+        after={"template": key, "language": language, "subject": subject},
+    )
+
+
+def reset_template(session: Session, *, actor: Viewer, key: str, language: str) -> None:
+    if actor.role != Role.ADMIN:
+        raise NotPermitted("Only admins change the firm's message wording.")
+    row = session.get(MessageTemplateText, (key, language))
+    if row is not None:
+        session.delete(row)
+        record_event(
+            session,
+            kind="template_changed",
+            summary=f"Message template {key} ({language}) back to the default wording",
+            actor=actor,
+        )

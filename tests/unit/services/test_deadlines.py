@@ -1,0 +1,171 @@
+"""Deadlines on a case: made from a trigger with their explanation, closed with a note."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import select
+
+from immigration_app.models import Case, CaseEvent, Deadline, Reminder, ReminderStatus
+from immigration_app.services.deadlines import (
+    add_to_case,
+    case_deadlines,
+    close_deadline,
+    set_buffer_days,
+)
+from immigration_app.services.errors import InvalidInput, NotFound
+from immigration_app.services.firm import firm_clock
+from tests.factories import make_case, make_viewer
+
+
+@pytest.fixture
+def rfe_case(session):
+    attorney = make_viewer(session, role="attorney")
+    case = make_case(session, actor=attorney, attorney_id=attorney.id)
+    return attorney, case
+
+
+def test_an_rfe_notice_makes_its_due_date_with_the_sum_shown(session, rfe_case):
+    attorney, case = rfe_case
+    [deadline] = add_to_case(
+        session,
+        actor=attorney,
+        reference=case.reference,
+        trigger="rfe_notice",
+        trigger_on=date(2026, 3, 2),
+        mailed=True,
+    )
+    # 03/02/2026 + 84 + 3 = 05/28/2026; the default 14-day buffer aims for 05/14/2026.
+    assert deadline.due_on == date(2026, 5, 28)
+    assert deadline.internal_target_on == date(2026, 5, 14)
+    assert "03/02/2026" in deadline.explanation and "05/28/2026" in deadline.explanation
+    assert "8 CFR 103.2(b)(8)(iv)" in deadline.explanation
+    assert session.get(Case, case.id).next_deadline_on == date(2026, 5, 28)
+    event = session.exec(select(CaseEvent).where(CaseEvent.kind == "deadline_added")).one()
+    assert "05/28/2026" in event.summary
+
+
+def test_a_printed_due_date_wins_and_both_dates_are_kept(session, rfe_case):
+    attorney, case = rfe_case
+    [deadline] = add_to_case(
+        session,
+        actor=attorney,
+        reference=case.reference,
+        trigger="rfe_notice",
+        trigger_on=date(2026, 3, 2),
+        printed_on=date(2026, 5, 20),
+    )
+    assert (deadline.due_on, deadline.printed_on) == (date(2026, 5, 20), date(2026, 5, 20))
+    assert deadline.computed_on == date(2026, 5, 25)  # 84 days, served in person
+
+
+def test_one_trigger_can_open_and_close_a_window(session, rfe_case):
+    attorney, case = rfe_case
+    made = add_to_case(
+        session,
+        actor=attorney,
+        reference=case.reference,
+        trigger="conditional_residence_start",
+        trigger_on=date(2025, 6, 10),
+    )
+    # Card expires 06/10/2027; the joint-filing window opens 90 days earlier, 03/12/2027.
+    assert sorted(d.due_on for d in made) == [date(2027, 3, 12), date(2027, 6, 10)]
+
+
+def test_the_case_type_buffer_sets_the_internal_target(session, rfe_case):
+    attorney, case = rfe_case
+    set_buffer_days(session, actor=attorney, case_type=case.case_type, days=21)
+    [deadline] = add_to_case(
+        session,
+        actor=attorney,
+        reference=case.reference,
+        trigger="noid_notice",
+        trigger_on=date(2026, 4, 1),
+    )
+    # 04/01/2026 + 30 = 05/01/2026 (a Friday); 21 days earlier is Friday 04/10/2026.
+    assert deadline.due_on == date(2026, 5, 1)
+    assert deadline.internal_target_on == date(2026, 4, 10)
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"trigger": "rfe_notice"}, "trigger_on"),
+        ({"trigger": "no_such_event", "trigger_on": date(2026, 1, 5)}, "trigger"),
+        ({"title": "Send passport copy"}, "due_on"),
+        ({"title": "  ", "due_on": date(2026, 1, 5)}, "title"),
+    ],
+)
+def test_bad_input_is_refused_with_a_reason_and_nothing_is_added(session, rfe_case, fields, field):
+    attorney, case = rfe_case
+    with pytest.raises(InvalidInput) as refused:
+        add_to_case(session, actor=attorney, reference=case.reference, **fields)
+    assert refused.value.fields
+    assert session.exec(select(Deadline)).all() == []
+
+
+def test_a_printed_date_before_the_notice_is_refused(session, rfe_case):
+    attorney, case = rfe_case
+    with pytest.raises(InvalidInput):
+        add_to_case(
+            session,
+            actor=attorney,
+            reference=case.reference,
+            trigger="rfe_notice",
+            trigger_on=date(2026, 3, 2),
+            printed_on=date(2026, 1, 1),
+        )
+
+
+def test_staff_reminders_are_planned_at_each_lead_time_and_cancelled_on_closing(session, rfe_case):
+    attorney, case = rfe_case
+    today = firm_clock(session).today()
+    [deadline] = add_to_case(
+        session,
+        actor=attorney,
+        reference=case.reference,
+        title="File the I-130",
+        due_on=today + timedelta(days=20),
+    )
+    planned = session.exec(select(Reminder).where(Reminder.deadline_id == deadline.id)).all()
+    # 30 days before is already past; 14, 7 and 1 days before, and the first overdue day.
+    assert sorted(r.lead_days for r in planned) == [-1, 1, 7, 14]
+
+    with pytest.raises(InvalidInput) as refused:
+        close_deadline(
+            session,
+            actor=attorney,
+            reference=case.reference,
+            deadline_id=deadline.id,
+            outcome="completed",
+            note=" ",
+        )
+    assert "note" in refused.value.fields
+
+    close_deadline(
+        session,
+        actor=attorney,
+        reference=case.reference,
+        deadline_id=deadline.id,
+        outcome="completed",
+        note="Filed by FedEx, tracking 7712",
+    )
+    statuses = {r.status for r in session.exec(select(Reminder)).all()}
+    assert statuses == {ReminderStatus.CANCELLED}
+    assert session.get(Case, case.id).next_deadline_on is None
+    [view] = case_deadlines(session, viewer=attorney, reference=case.reference)
+    assert view.status == "completed" and "Filed by FedEx" in view.closed
+
+
+def test_a_paralegal_cannot_touch_deadlines_of_a_case_assigned_to_someone_else(session, rfe_case):
+    attorney, _ = rfe_case
+    paralegal = make_viewer(session, role="paralegal")
+    other = make_viewer(session, role="paralegal")
+    case = make_case(session, actor=attorney, paralegal_id=other.id)
+    with pytest.raises(NotFound):
+        add_to_case(
+            session,
+            actor=paralegal,
+            reference=case.reference,
+            title="x",
+            due_on=date(2026, 12, 1),
+        )
