@@ -14,6 +14,7 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from immigration_app.services.auth import SESSION_COOKIE, viewer_for_token
+from immigration_app.services.calendar import feed_ics
 from immigration_app.services.case_list import CaseQuery, export_cases_csv
 from immigration_app.services.db import session_scope
 from immigration_app.services.firm import firm_clock
@@ -42,4 +43,22 @@ async def cases_csv(request: Request) -> Response:
     )
 
 
-api = Starlette(routes=[Route("/api/cases.csv", cases_csv)])
+async def calendar_feed(request: Request) -> Response:
+    """A private iCal feed: the secret token in the URL is the credential."""
+    with session_scope() as session:
+        body = feed_ics(session, request.path_params["token"][:100])
+    if body is None:
+        return PlainTextResponse("This calendar link is unknown or was revoked.", status_code=404)
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
+    )
+
+
+api = Starlette(
+    routes=[
+        Route("/api/cases.csv", cases_csv),
+        Route("/api/calendar/{token}.ics", calendar_feed),
+    ]
+)
