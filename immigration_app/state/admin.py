@@ -15,6 +15,7 @@ from immigration_app.services.users import (
     set_user_active,
 )
 from immigration_app.state.auth import current_viewer, staff_only
+from immigration_app.state.forms import form_text
 from immigration_app.state.services import call
 
 
@@ -35,7 +36,7 @@ class TeamState(rx.State):
     @rx.event
     @staff_only(Role.ADMIN)
     async def add_member(self, form_data: dict):
-        field = {name: str(value) for name, value in form_data.items()}
+        field = form_text(form_data)
         try:
             await call(
                 create_user,
@@ -81,6 +82,8 @@ class FirmSettingsState(rx.State):
     address: str = ""
     time_zone: str = ""
     date_format: str = ""
+    phone: str = ""
+    staff_reminder_lead_days: str = ""
     time_zones: list[tuple[str, str]] = []
     date_formats: list[tuple[str, str]] = [(key, key) for key in DATE_FORMATS]
     errors: dict[str, str] = {}
@@ -93,6 +96,10 @@ class FirmSettingsState(rx.State):
         settings = await call(firm_settings)
         self.name, self.address = settings.name, settings.address
         self.time_zone, self.date_format = settings.time_zone, settings.date_format
+        self.phone, self.staff_reminder_lead_days = (
+            settings.phone,
+            settings.staff_reminder_lead_days,
+        )
         zones = list(US_TIME_ZONES)
         if self.time_zone not in zones:
             zones.append(self.time_zone)
@@ -103,7 +110,7 @@ class FirmSettingsState(rx.State):
     @rx.event
     @staff_only(Role.ADMIN)
     async def save(self, form_data: dict):
-        field = {name: str(value) for name, value in form_data.items()}
+        field = form_text(form_data)
         try:
             await call(
                 update_firm_settings,
@@ -112,11 +119,14 @@ class FirmSettingsState(rx.State):
                 address=field.get("address", ""),
                 time_zone=field.get("time_zone", ""),
                 date_format=field.get("date_format", ""),
+                phone=field.get("phone", ""),
+                staff_reminder_lead_days=field.get("staff_reminder_lead_days", ""),
             )
         except InvalidInput as error:
             self.errors = error.fields
             return
         self.errors = {}
+        self.phone = field.get("phone", "").strip()
         self.name, self.address = field["name"].strip(), field.get("address", "").strip()
         self.time_zone, self.date_format = field["time_zone"], field["date_format"]
         return rx.toast.success("Firm settings saved.")

@@ -26,6 +26,7 @@ from immigration_app.services.auth import (
 )
 from immigration_app.services.viewer import Viewer
 from immigration_app.settings import get_settings
+from immigration_app.state.forms import form_text
 from immigration_app.state.services import call
 
 _viewer: contextvars.ContextVar[Viewer] = contextvars.ContextVar("viewer")
@@ -112,8 +113,8 @@ class AuthState(rx.State):
         self.sign_in_error = ""
         outcome = await call(
             sign_in,
-            email=str(form_data.get("email", "")),
-            password=str(form_data.get("password", "")),
+            email=form_text(form_data).get("email", ""),
+            password=form_text(form_data).get("password", ""),
             client_address=self.router.session.client_ip,
             user_agent=self.router.headers.user_agent,
         )

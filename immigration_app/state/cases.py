@@ -33,6 +33,7 @@ from immigration_app.services.people import (
 )
 from immigration_app.services.users import active_staff
 from immigration_app.state.auth import current_viewer, staff_only
+from immigration_app.state.forms import form_text
 from immigration_app.state.services import call
 
 _NO_CASE = CaseHeader(**{field.name: "" for field in dataclasses.fields(CaseHeader)})
@@ -48,10 +49,6 @@ def _chosen_id(raw) -> int | None:
     Services check that the id is one the user may choose."""
     raw = str(raw)
     return int(raw) if raw.isdigit() and len(raw) < 10 else None
-
-
-def _form(form_data: dict) -> dict[str, str]:
-    return {str(name): str(value) for name, value in form_data.items()}
 
 
 class CaseState(rx.State):
@@ -137,7 +134,7 @@ class CaseState(rx.State):
     @rx.event
     @staff_only(Role.ADMIN, Role.ATTORNEY)
     async def assign(self, form_data: dict):
-        field = _form(form_data)
+        field = form_text(form_data)
         return await self._change(
             assign_case,
             "Assignment saved.",
@@ -148,13 +145,13 @@ class CaseState(rx.State):
     @rx.event
     @staff_only()
     async def move(self, form_data: dict):
-        stage = _form(form_data).get("stage", "")
+        stage = form_text(form_data).get("stage", "")
         return await self._change(move_case, "Stage changed.", stage=stage)
 
     @rx.event
     @staff_only()
     async def add_receipt(self, form_data: dict):
-        field = _form(form_data)
+        field = form_text(form_data)
         return await self._change(
             add_receipt_number,
             "Receipt number added.",
@@ -165,7 +162,9 @@ class CaseState(rx.State):
     @rx.event
     @staff_only()
     async def add_case_note(self, form_data: dict):
-        return await self._change(add_note, "Note added.", body=_form(form_data).get("note", ""))
+        return await self._change(
+            add_note, "Note added.", body=form_text(form_data).get("note", "")
+        )
 
     @rx.event
     @staff_only()
@@ -194,7 +193,7 @@ class CaseState(rx.State):
                 actor=current_viewer(),
                 reference=self.reference,
                 person_id=person_id,
-                data=PersonInput.from_form(_form(form_data)),
+                data=PersonInput.from_form(form_text(form_data)),
                 client_address=self.router.session.client_ip,
             )
         except InvalidInput as error:
@@ -272,7 +271,7 @@ class NewCaseState(rx.State):
     @rx.event
     @staff_only()
     async def find_people(self, form_data: dict):
-        text = _form(form_data).get("person_search", "")
+        text = form_text(form_data).get("person_search", "")
         self.matches = await call(search_people, viewer=current_viewer(), text=text)
         self.searched = True
 
@@ -304,7 +303,7 @@ class NewCaseState(rx.State):
         if not self.adding_role:
             self.errors = {"members": "Choose the case type first."}
             return
-        data = PersonInput.from_form(_form(form_data))
+        data = PersonInput.from_form(form_text(form_data))
         try:
             validate_person(data)
         except InvalidInput as error:
@@ -342,7 +341,7 @@ class NewCaseState(rx.State):
     @rx.event
     @staff_only()
     async def create(self, form_data: dict):
-        field = _form(form_data)
+        field = form_text(form_data)
         members = [
             MemberInput(
                 role=member.role,
