@@ -21,12 +21,15 @@ def navbar() -> rx.Component:
                 rx.hstack(
                     _nav_link("Cases", "/"),
                     _nav_link("New case", "/cases/new"),
+                    _nav_link("Calendar", "/calendar"),
+                    _nav_link("Outbox", "/outbox"),
                     # Shown to admins only for tidiness; the pages' handlers refuse everyone else.
                     rx.cond(
                         AuthState.viewer_role == "admin",
                         rx.hstack(
                             _nav_link("Team", "/admin/team"),
                             _nav_link("Firm settings", "/admin/firm"),
+                            _nav_link("Message templates", "/admin/messages"),
                             spacing="5",
                         ),
                     ),

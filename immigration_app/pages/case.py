@@ -7,8 +7,10 @@ import reflex as rx
 from immigration_app.components.fields import select_field, text_area, text_field
 from immigration_app.components.profile import profile_fields
 from immigration_app.components.shell import staff_page
+from immigration_app.pages.case_deadlines import deadlines_tab, messages_tab
 from immigration_app.services.cases import MemberView, NoteView, TimelineEntry
 from immigration_app.state.cases import CaseState
+from immigration_app.state.deadlines import CaseDeadlinesState
 
 
 def _fact(label: str, value) -> rx.Component:
@@ -298,7 +300,8 @@ def _tabs() -> rx.Component:
             _later("Documents collected through the client portal will be listed here."),
         ),
         ("forms", "Forms", _later("USCIS forms filled from the profiles will be listed here.")),
-        ("deadlines", "Deadlines", _later("Deadlines computed for this case will be listed here.")),
+        ("deadlines", "Deadlines", deadlines_tab()),
+        ("messages", "Messages", messages_tab()),
         ("filing", "Filing", _later("Filing packets and their review will be here.")),
     )
     return rx.tabs.root(
@@ -323,7 +326,7 @@ def _not_found() -> rx.Component:
     )
 
 
-@staff_page(route="/cases/[ref]", title="Case", on_load=CaseState.load)
+@staff_page(route="/cases/[ref]", title="Case", on_load=[CaseState.load, CaseDeadlinesState.load])
 def case() -> rx.Component:
     return rx.match(
         CaseState.status,

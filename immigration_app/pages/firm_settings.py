@@ -16,6 +16,12 @@ def _form() -> rx.Component:
             rx.vstack(
                 text_field("Firm name", "name", errors=state.errors, default_value=state.name),
                 text_field("Address", "address", errors=state.errors, default_value=state.address),
+                text_field(
+                    "Phone (clients see it in messages)",
+                    "phone",
+                    errors=state.errors,
+                    default_value=state.phone,
+                ),
                 select_field(
                     "Time zone",
                     "time_zone",
@@ -32,6 +38,18 @@ def _form() -> rx.Component:
                 ),
                 rx.text(
                     "Dates and times everywhere in the app are shown in this zone and format.",
+                    size="2",
+                    color_scheme="gray",
+                ),
+                text_field(
+                    "Remind staff this many days before a deadline",
+                    "staff_reminder_lead_days",
+                    errors=state.errors,
+                    default_value=state.staff_reminder_lead_days,
+                ),
+                rx.text(
+                    "Comma-separated, e.g. 30, 14, 7, 1. Overdue deadlines are reminded daily. "
+                    "Applies to deadlines added from now on.",
                     size="2",
                     color_scheme="gray",
                 ),

@@ -1,0 +1,163 @@
+"""The Deadlines tab of a case: add from a trigger event or by hand, meet or waive with a note."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import reflex as rx
+
+from immigration_app.services.calendar import FEED_PATH, create_feed
+from immigration_app.services.deadlines import (
+    DeadlineView,
+    TriggerChoice,
+    add_to_case,
+    case_deadlines,
+    close_deadline,
+    trigger_choices,
+)
+from immigration_app.services.errors import InvalidInput, NotFound
+from immigration_app.services.messages import MessageView, case_messages
+from immigration_app.state.auth import current_viewer, staff_only
+from immigration_app.state.cases import CaseState
+from immigration_app.state.forms import form_text
+from immigration_app.state.services import call
+
+
+def _day(raw: str, field: str, *, required: bool = False) -> date | None:
+    """A date from an <input type=date> (ISO); an impossible one is the user's to fix."""
+    raw = raw.strip()
+    if not raw:
+        if required:
+            raise InvalidInput({field: "Enter the date."})
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput({field: f"{raw} is not a real date."}) from None
+
+
+def _clock_time(raw: str) -> time | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        return time.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput({"starts_at": f"{raw} is not a time of day."}) from None
+
+
+class CaseDeadlinesState(rx.State):
+    reference: str = ""
+    deadlines: list[DeadlineView] = []
+    messages: list[MessageView] = []
+    triggers: list[TriggerChoice] = trigger_choices()
+    trigger_options: list[tuple[str, str]] = [(t.key, t.label) for t in trigger_choices()]
+    trigger: str = ""
+    closing_id: int = 0
+    errors: dict[str, str] = {}
+    form_version: int = 0
+    # A new calendar feed's link for this case, shown once: only its hash is stored.
+    feed_url: str = ""
+
+    @rx.var
+    def chosen_trigger(self) -> TriggerChoice | None:
+        return next((choice for choice in self.triggers if choice.key == self.trigger), None)
+
+    async def _refresh_case(self) -> None:
+        """The header's next deadline and the timeline show the change too."""
+        await self._reload()
+        await (await self.get_state(CaseState))._reload()
+
+    async def _reload(self) -> None:
+        viewer = current_viewer()
+        try:
+            self.deadlines = await call(case_deadlines, viewer=viewer, reference=self.reference)
+            self.messages = await call(case_messages, viewer=viewer, reference=self.reference)
+        except NotFound:
+            self.deadlines, self.messages = [], []
+
+    @rx.event
+    @staff_only()
+    async def load(self):
+        self.reference = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+        self.trigger, self.closing_id, self.errors, self.feed_url = "", 0, {}, ""
+        await self._reload()
+
+    @rx.event
+    @staff_only()
+    async def new_case_feed(self):
+        try:
+            token = await call(create_feed, actor=current_viewer(), reference=self.reference)
+        except NotFound:
+            return rx.toast.error("This case is no longer available to you.")
+        self.feed_url = self.router.url.origin + FEED_PATH.format(token=token)
+        return None
+
+    @rx.event
+    @staff_only()
+    async def choose_trigger(self, key: str):
+        self.trigger = str(key)[:40]
+        self.errors = {}
+
+    @rx.event
+    @staff_only()
+    async def add(self, form_data: dict):
+        field = form_text(form_data)
+        try:
+            added = await call(
+                add_to_case,
+                actor=current_viewer(),
+                reference=self.reference,
+                trigger=self.trigger,
+                trigger_on=_day(field.get("trigger_on", ""), "trigger_on"),
+                mailed=field.get("mailed", "") in ("on", "true"),
+                printed_on=_day(field.get("printed_on", ""), "printed_on"),
+                title=field.get("title", ""),
+                due_on=_day(field.get("due_on", ""), "due_on"),
+                starts_at_local=_clock_time(field.get("starts_at", "")),
+                place=field.get("place", "")[:300],
+            )
+        except InvalidInput as error:
+            self.errors = error.fields
+            return None
+        except NotFound:
+            return rx.toast.error("This case is no longer available to you.")
+        self.errors, self.trigger = {}, ""
+        self.form_version += 1
+        await self._refresh_case()
+        titles = ", ".join(deadline.title for deadline in added)
+        return rx.toast.success(f"Added: {titles}.")
+
+    @rx.event
+    @staff_only()
+    async def start_closing(self, deadline_id: int):
+        self.closing_id = int(deadline_id) if str(deadline_id).isdigit() else 0
+        self.errors = {}
+
+    @rx.event
+    @staff_only()
+    async def cancel_closing(self):
+        self.closing_id, self.errors = 0, {}
+
+    @rx.event
+    @staff_only()
+    async def close(self, form_data: dict):
+        field = form_text(form_data)
+        try:
+            await call(
+                close_deadline,
+                actor=current_viewer(),
+                reference=self.reference,
+                deadline_id=self.closing_id,
+                outcome=field.get("outcome", ""),
+                note=field.get("closing_note", ""),
+            )
+        except InvalidInput as error:
+            self.errors = {f"closing_{name}": text for name, text in error.fields.items()}
+            return None
+        except NotFound:
+            await self._reload()
+            return rx.toast.error("That deadline is no longer on this case.")
+        self.closing_id, self.errors = 0, {}
+        await self._refresh_case()
+        return rx.toast.success("Deadline closed; the note is on the timeline.")

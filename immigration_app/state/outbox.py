@@ -1,0 +1,67 @@
+"""The Outbox page: every message the system sent or tried to send, and retries."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from immigration_app.services.errors import InvalidInput, NotFound
+from immigration_app.services.messages import MessageView, outbox, retry_message
+from immigration_app.state.auth import current_viewer, staff_only
+from immigration_app.state.forms import form_text
+from immigration_app.state.services import call
+
+
+class OutboxState(rx.State):
+    status: str = ""
+    search: str = ""
+    messages: list[MessageView] = []
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+    status_options: list[tuple[str, str]] = [
+        ("queued", "Queued"),
+        ("sending", "Sending"),
+        ("sent", "Sent"),
+        ("failed", "Failed"),
+    ]
+
+    async def _reload(self) -> None:
+        found = await call(
+            outbox, viewer=current_viewer(), status=self.status, search=self.search, page=self.page
+        )
+        self.messages, self.total = found.messages, found.total
+        self.page, self.pages = found.page, found.pages
+
+    @rx.event
+    @staff_only()
+    async def load(self):
+        await self._reload()
+
+    @rx.event
+    @staff_only()
+    async def filter_status(self, status: str):
+        self.status, self.page = str(status)[:16], 1
+        await self._reload()
+
+    @rx.event
+    @staff_only()
+    async def find(self, form_data: dict):
+        self.search, self.page = form_text(form_data).get("search", "")[:100], 1
+        await self._reload()
+
+    @rx.event
+    @staff_only()
+    async def go_to_page(self, page: int):
+        self.page = int(page) if str(page).isdigit() else 1
+        await self._reload()
+
+    @rx.event
+    @staff_only()
+    async def retry(self, message_id: int):
+        try:
+            await call(retry_message, actor=current_viewer(), message_id=int(message_id))
+        except (InvalidInput, NotFound, ValueError, TypeError) as error:
+            text = " ".join(error.fields.values()) if isinstance(error, InvalidInput) else ""
+            return rx.toast.error(text or "That message is no longer available.")
+        await self._reload()
+        return rx.toast.success("Queued again; it goes out with the next sweep (within a minute).")
