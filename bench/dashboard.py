@@ -18,10 +18,10 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+
+from bench import use_throwaway_database
 
 CASES = int(os.environ.get("BENCH_CASES", "50000"))
 PEOPLE_PER_CASE = 5
@@ -59,17 +59,7 @@ SURNAMES = [
 ] + [f"Family{n:04d}" for n in range(2000)]
 GIVEN = ["Maria", "Jose", "Ana", "Luis", "Rosa", "John", "Ravi", "Selam", "Chidi", "Mei", "Olga"]
 
-_TMP = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
-os.environ["DATA_DIR"] = str(_TMP)
-if os.environ.get("DATABASE_URL", "").startswith("postgresql"):
-    import sqlalchemy as _sa
-
-    _engine = _sa.create_engine(os.environ["DATABASE_URL"])
-    with _engine.begin() as _c:
-        _c.execute(_sa.text("DROP SCHEMA IF EXISTS bench CASCADE; CREATE SCHEMA bench"))
-    os.environ["DATABASE_URL"] += "?options=-csearch_path%3Dbench"
-else:
-    os.environ["DATABASE_URL"] = f"sqlite:///{_TMP / 'bench.db'}"
+_TMP = use_throwaway_database("dashboard")
 
 import sqlalchemy as sa  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
