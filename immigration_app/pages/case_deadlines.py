@@ -205,9 +205,31 @@ def _case_feed() -> rx.Component:
     )
 
 
+def _status_updates() -> rx.Component:
+    return rx.form(
+        rx.hstack(
+            text_field(
+                "While USCIS has the case, email the client a status note every … days (0 = never)",
+                "every_days",
+                type="number",
+                errors=State.errors,
+                default_value=State.status_every_days.to_string(),
+            ),
+            rx.button("Save", type="submit", variant="soft"),
+            align="end",
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=State.save_status_every,
+        key=State.form_version,
+        width="100%",
+    )
+
+
 def deadlines_tab() -> rx.Component:
     return rx.vstack(
         _add_form(),
+        _status_updates(),
         _case_feed(),
         rx.cond(
             State.deadlines.length() > 0,

@@ -6,6 +6,8 @@ import reflex as rx
 
 from immigration_app.components.fields import select_field, text_field
 from immigration_app.components.shell import staff_page
+from immigration_app.components.tables import data_table
+from immigration_app.services.deadlines import BufferRow
 from immigration_app.state.admin import FirmSettingsState
 
 
@@ -66,13 +68,58 @@ def _form() -> rx.Component:
     )
 
 
+def _buffer_row(row: BufferRow) -> rx.Component:
+    return rx.table.row(rx.table.cell(row.title), rx.table.cell(row.days, " days"))
+
+
+def _buffers() -> rx.Component:
+    state = FirmSettingsState
+    return rx.card(
+        rx.vstack(
+            rx.heading("Internal target before deadlines", size="4", as_="h2"),
+            rx.text(
+                "Each deadline shows an internal target this many days before it is due, so "
+                "work is done with time to spare. Applies to deadlines added from now on.",
+                size="2",
+                color_scheme="gray",
+            ),
+            rx.form(
+                rx.hstack(
+                    select_field(
+                        "Case type",
+                        "case_type",
+                        state.case_types,
+                        errors=state.errors,
+                    ),
+                    text_field("Days before", "buffer_days", type="number", errors=state.errors),
+                    rx.button("Save buffer", type="submit", variant="soft"),
+                    align="end",
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=state.save_buffer,
+                width="100%",
+            ),
+            data_table(
+                "Internal buffers",
+                ("Case type", "Target"),
+                rx.foreach(state.buffers, _buffer_row),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        max_width="640px",
+    )
+
+
 @staff_page(route="/admin/firm", title="Firm settings", on_load=FirmSettingsState.load)
 def firm_settings() -> rx.Component:
     return rx.vstack(
         rx.heading("Firm settings", size="7", as_="h1"),
         rx.cond(
             FirmSettingsState.version > 0,
-            _form(),
+            rx.vstack(_form(), _buffers(), spacing="5", width="100%"),
             rx.center(rx.spinner(size="3"), padding="48px", aria_label="Loading settings"),
         ),
         spacing="5",

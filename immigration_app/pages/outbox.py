@@ -67,6 +67,11 @@ def outbox_page() -> rx.Component:
                 empty_label="Any status",
                 compact=True,
             ),
+            rx.el.label(
+                rx.checkbox(checked=State.only_mine, on_change=State.show_only_mine),
+                " Only reminders to me",
+                style={"display": "flex", "gap": "8px", "alignItems": "center"},
+            ),
             rx.form(
                 rx.hstack(
                     rx.input(name="search", placeholder="Address or subject", aria_label="Search"),

@@ -11,13 +11,22 @@ from datetime import date, time
 
 from sqlmodel import Session, func, select
 
+from immigration_app import catalog
 from immigration_app.catalog.deadline_rules import deadline_rules, deadline_triggers
-from immigration_app.models import Case, CaseTypeSetting, Deadline, DeadlineStatus, User, utcnow
+from immigration_app.models import (
+    Case,
+    CaseTypeSetting,
+    Deadline,
+    DeadlineStatus,
+    Role,
+    User,
+    utcnow,
+)
 from immigration_app.services import reminders
 from immigration_app.services.audit import record_event
 from immigration_app.services.cases import visible_case
 from immigration_app.services.deadline_engine import Computation, compute_for_trigger
-from immigration_app.services.errors import InvalidInput, NotFound
+from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
 from immigration_app.services.firm import firm_clock, firm_settings
 from immigration_app.services.viewer import Viewer
 
@@ -43,10 +52,14 @@ def buffer_days_for(session: Session, case_type: str) -> int:
 
 
 def set_buffer_days(session: Session, *, actor: Viewer, case_type: str, days: int) -> None:
+    if actor.role != Role.ADMIN:
+        raise NotPermitted("Only admins set the firm's internal buffers.")
+    if case_type not in catalog.case_types():
+        raise InvalidInput({"case_type": "Choose a case type from the list."})
     if not 0 <= days <= 90:
         raise InvalidInput({"buffer_days": "Choose between 0 and 90 days."})
     setting = session.get(CaseTypeSetting, case_type) or CaseTypeSetting(case_type=case_type)
-    before = setting.buffer_days if setting.buffer_days is not None else DEFAULT_BUFFER_DAYS
+    before = buffer_days_for(session, case_type)
     setting.buffer_days = days
     session.add(setting)
     record_event(
@@ -56,6 +69,55 @@ def set_buffer_days(session: Session, *, actor: Viewer, case_type: str, days: in
         actor=actor,
         before={"case_type": case_type, "buffer_days": before},
         after={"case_type": case_type, "buffer_days": days},
+    )
+
+
+@dataclass(frozen=True)
+class BufferRow:
+    case_type: str
+    title: str
+    days: int
+
+
+def buffers(session: Session) -> list[BufferRow]:
+    """Every case type's internal buffer (the firm's choice, else the default)."""
+    chosen = {row.case_type: row.buffer_days for row in session.exec(select(CaseTypeSetting))}
+    return [
+        BufferRow(key, kind.title, chosen.get(key, DEFAULT_BUFFER_DAYS))
+        for key, kind in catalog.case_types().items()
+    ]
+
+
+MAX_STATUS_UPDATE_DAYS = 90
+
+
+def status_update_every(session: Session, *, viewer: Viewer, reference: str) -> int:
+    return visible_case(session, viewer=viewer, reference=reference).no_update_every_days
+
+
+def set_status_update_every(session: Session, *, actor: Viewer, reference: str, days: int) -> None:
+    """How often the client hears "still pending" while USCIS has the case (0 = never)."""
+    case = visible_case(session, viewer=actor, reference=reference)
+    if not 0 <= days <= MAX_STATUS_UPDATE_DAYS:
+        raise InvalidInput(
+            {"every_days": f"Choose between 0 (never) and {MAX_STATUS_UPDATE_DAYS} days."}
+        )
+    before = case.no_update_every_days
+    if before == days:
+        return
+    case.no_update_every_days = days
+    session.add(case)
+    reminders.stage_changed(session, case)  # re-plans the next note from today
+    record_event(
+        session,
+        kind="status_updates_changed",
+        summary=f"Client status emails while pending: every {before} → {days} days"
+        if days
+        else "Client status emails while pending: turned off",
+        actor=actor,
+        case_id=case.id,
+        before={"every_days": before},
+        after={"every_days": days},
     )
 
 

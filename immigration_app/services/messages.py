@@ -81,12 +81,23 @@ class OutboxPage:
 
 
 def outbox(
-    session: Session, *, viewer: Viewer, status: str = "", search: str = "", page: int = 1
+    session: Session,
+    *,
+    viewer: Viewer,
+    status: str = "",
+    search: str = "",
+    only_mine: bool = False,
+    page: int = 1,
 ) -> OutboxPage:
-    """Every message on cases the viewer may see, and those addressed to the viewer."""
-    condition = sa.or_(
-        Message.recipient_user_id == viewer.id,
-        Message.case_id.in_(select(Case.id).where(visible_cases(viewer))),
+    """Every message on cases the viewer may see, and those addressed to the viewer
+    (`only_mine`: just those, the viewer's own reminders)."""
+    condition = (
+        Message.recipient_user_id == viewer.id
+        if only_mine
+        else sa.or_(
+            Message.recipient_user_id == viewer.id,
+            Message.case_id.in_(select(Case.id).where(visible_cases(viewer))),
+        )
     )
     if status in {s.value for s in MessageStatus}:
         condition = sa.and_(condition, Message.status == status)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from immigration_app import catalog
 from immigration_app.models import DATE_FORMATS, Role
+from immigration_app.services.deadlines import BufferRow, buffers, set_buffer_days
 from immigration_app.services.errors import InvalidInput, NotFound
 from immigration_app.services.firm import US_TIME_ZONES, firm_settings, update_firm_settings
 from immigration_app.services.users import (
@@ -86,6 +88,10 @@ class FirmSettingsState(rx.State):
     staff_reminder_lead_days: str = ""
     time_zones: list[tuple[str, str]] = []
     date_formats: list[tuple[str, str]] = [(key, key) for key in DATE_FORMATS]
+    buffers: list[BufferRow] = []
+    case_types: list[tuple[str, str]] = [
+        (key, kind.title) for key, kind in catalog.case_types().items()
+    ]
     errors: dict[str, str] = {}
     # Bumped on every load: the form is redrawn with the saved values as its defaults.
     version: int = 0
@@ -104,6 +110,7 @@ class FirmSettingsState(rx.State):
         if self.time_zone not in zones:
             zones.append(self.time_zone)
         self.time_zones = [(zone, zone.replace("_", " ")) for zone in zones]
+        self.buffers = await call(buffers)
         self.errors = {}
         self.version += 1
 
@@ -130,3 +137,24 @@ class FirmSettingsState(rx.State):
         self.name, self.address = field["name"].strip(), field.get("address", "").strip()
         self.time_zone, self.date_format = field["time_zone"], field["date_format"]
         return rx.toast.success("Firm settings saved.")
+
+    @rx.event
+    @staff_only(Role.ADMIN)
+    async def save_buffer(self, form_data: dict):
+        field = form_text(form_data)
+        raw = field.get("buffer_days", "").strip()
+        try:
+            if not raw.isdigit():
+                raise InvalidInput({"buffer_days": "Enter a whole number of days."})
+            await call(
+                set_buffer_days,
+                actor=current_viewer(),
+                case_type=field.get("case_type", ""),
+                days=int(raw[:4]),
+            )
+        except InvalidInput as error:
+            self.errors = error.fields
+            return None
+        self.errors = {}
+        self.buffers = await call(buffers)
+        return rx.toast.success("Internal buffer saved; it applies to deadlines added from now on.")

@@ -13,6 +13,8 @@ from immigration_app.services.deadlines import (
     add_to_case,
     case_deadlines,
     close_deadline,
+    set_status_update_every,
+    status_update_every,
     trigger_choices,
 )
 from immigration_app.services.errors import InvalidInput, NotFound
@@ -58,6 +60,7 @@ class CaseDeadlinesState(rx.State):
     form_version: int = 0
     # A new calendar feed's link for this case, shown once: only its hash is stored.
     feed_url: str = ""
+    status_every_days: int = 14
 
     @rx.var
     def chosen_trigger(self) -> TriggerChoice | None:
@@ -73,6 +76,9 @@ class CaseDeadlinesState(rx.State):
         try:
             self.deadlines = await call(case_deadlines, viewer=viewer, reference=self.reference)
             self.messages = await call(case_messages, viewer=viewer, reference=self.reference)
+            self.status_every_days = await call(
+                status_update_every, viewer=viewer, reference=self.reference
+            )
         except NotFound:
             self.deadlines, self.messages = [], []
 
@@ -161,3 +167,25 @@ class CaseDeadlinesState(rx.State):
         self.closing_id, self.errors = 0, {}
         await self._refresh_case()
         return rx.toast.success("Deadline closed; the note is on the timeline.")
+
+    @rx.event
+    @staff_only()
+    async def save_status_every(self, form_data: dict):
+        raw = form_text(form_data).get("every_days", "").strip()
+        try:
+            if not raw.isdigit():
+                raise InvalidInput({"every_days": "Enter a whole number of days (0 = never)."})
+            await call(
+                set_status_update_every,
+                actor=current_viewer(),
+                reference=self.reference,
+                days=int(raw[:4]),
+            )
+        except InvalidInput as error:
+            self.errors = error.fields
+            return None
+        except NotFound:
+            return rx.toast.error("This case is no longer available to you.")
+        self.errors = {}
+        await self._refresh_case()
+        return rx.toast.success("Saved: status emails to the client.")

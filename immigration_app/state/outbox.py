@@ -14,6 +14,7 @@ from immigration_app.state.services import call
 class OutboxState(rx.State):
     status: str = ""
     search: str = ""
+    only_mine: bool = False
     messages: list[MessageView] = []
     total: int = 0
     page: int = 1
@@ -27,7 +28,12 @@ class OutboxState(rx.State):
 
     async def _reload(self) -> None:
         found = await call(
-            outbox, viewer=current_viewer(), status=self.status, search=self.search, page=self.page
+            outbox,
+            viewer=current_viewer(),
+            status=self.status,
+            search=self.search,
+            only_mine=self.only_mine,
+            page=self.page,
         )
         self.messages, self.total = found.messages, found.total
         self.page, self.pages = found.page, found.pages
@@ -35,12 +41,19 @@ class OutboxState(rx.State):
     @rx.event
     @staff_only()
     async def load(self):
+        self.only_mine = self.router.url.query_parameters.get("mine", "") == "1"
         await self._reload()
 
     @rx.event
     @staff_only()
     async def filter_status(self, status: str):
         self.status, self.page = str(status)[:16], 1
+        await self._reload()
+
+    @rx.event
+    @staff_only()
+    async def show_only_mine(self, checked: bool):
+        self.only_mine, self.page = bool(checked), 1
         await self._reload()
 
     @rx.event

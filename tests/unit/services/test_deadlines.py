@@ -6,13 +6,15 @@ import pytest
 from sqlmodel import select
 
 from immigration_app.models import Case, CaseEvent, Deadline, Reminder, ReminderStatus
+from immigration_app.services.cases import add_receipt_number, move_case
 from immigration_app.services.deadlines import (
     add_to_case,
     case_deadlines,
     close_deadline,
     set_buffer_days,
+    set_status_update_every,
 )
-from immigration_app.services.errors import InvalidInput, NotFound
+from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
 from immigration_app.services.firm import firm_clock
 from tests.factories import make_case, make_viewer
 
@@ -73,7 +75,10 @@ def test_one_trigger_can_open_and_close_a_window(session, rfe_case):
 
 def test_the_case_type_buffer_sets_the_internal_target(session, rfe_case):
     attorney, case = rfe_case
-    set_buffer_days(session, actor=attorney, case_type=case.case_type, days=21)
+    with pytest.raises(NotPermitted):
+        set_buffer_days(session, actor=attorney, case_type=case.case_type, days=21)
+    admin = make_viewer(session, role="admin")
+    set_buffer_days(session, actor=admin, case_type=case.case_type, days=21)
     [deadline] = add_to_case(
         session,
         actor=attorney,
@@ -169,3 +174,29 @@ def test_a_paralegal_cannot_touch_deadlines_of_a_case_assigned_to_someone_else(s
             title="x",
             due_on=date(2026, 12, 1),
         )
+
+
+def test_status_updates_can_be_spaced_out_or_turned_off_per_case(session, rfe_case):
+    attorney, case = rfe_case
+    add_receipt_number(
+        session, actor=attorney, reference=case.reference, receipt_number="IOE0912345678"
+    )
+    move_case(session, actor=attorney, reference=case.reference, stage="filed_pending")
+
+    def planned() -> list[Reminder]:
+        return session.exec(
+            select(Reminder).where(
+                Reminder.kind == "client_no_update", Reminder.status == ReminderStatus.PENDING
+            )
+        ).all()
+
+    today = firm_clock(session).today()
+    [first] = planned()
+    assert first.key.endswith((today + timedelta(days=14)).isoformat())
+    set_status_update_every(session, actor=attorney, reference=case.reference, days=30)
+    [spaced] = planned()
+    assert spaced.key.endswith((today + timedelta(days=30)).isoformat())
+    set_status_update_every(session, actor=attorney, reference=case.reference, days=0)
+    assert planned() == []
+    with pytest.raises(InvalidInput):
+        set_status_update_every(session, actor=attorney, reference=case.reference, days=400)
