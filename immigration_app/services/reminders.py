@@ -74,37 +74,29 @@ def plan_for_deadline(session: Session, deadline: Deadline) -> None:
     """Staff hear at each lead time and daily once overdue; clients hear before appointments."""
     clock = firm_clock(session)
     today = clock.today()
-    base = f"deadline:{deadline.id}:{deadline.due_on.isoformat()}"
-    for lead in lead_days(firm_settings(session).staff_reminder_lead_days):
-        day = deadline.due_on - timedelta(days=lead)
-        if day >= today:
+    staff_leads = lead_days(firm_settings(session).staff_reminder_lead_days)
+    plans = [("staff", "staff_deadline_reminder", STAFF_SENDING_HOUR, staff_leads)]
+    if deadline.kind == "appointment":
+        plans.append(
+            ("client", "client_appointment_reminder", CLIENT_SENDING_HOUR, APPOINTMENT_LEAD_DAYS)
+        )
+    for audience, kind, hour, leads in plans:
+        for lead in leads:
+            day = deadline.due_on - timedelta(days=lead)
+            if day < today:
+                continue  # a lead time already past when the deadline was made
             _plan(
                 session,
                 Reminder(
-                    key=f"{base}:staff:{lead}",
-                    kind="staff_deadline_reminder",
+                    key=f"deadline:{deadline.id}:{deadline.due_on.isoformat()}:{audience}:{lead}",
+                    kind=kind,
                     case_id=deadline.case_id,
                     deadline_id=deadline.id,
                     lead_days=lead,
-                    due_at=_at(clock, day, STAFF_SENDING_HOUR),
+                    due_at=_at(clock, day, hour),
                 ),
             )
     _plan_overdue(session, clock, deadline, max(deadline.due_on + timedelta(days=1), today))
-    if deadline.kind == "appointment":
-        for lead in APPOINTMENT_LEAD_DAYS:
-            day = deadline.due_on - timedelta(days=lead)
-            if day >= today:
-                _plan(
-                    session,
-                    Reminder(
-                        key=f"{base}:client:{lead}",
-                        kind="client_appointment_reminder",
-                        case_id=deadline.case_id,
-                        deadline_id=deadline.id,
-                        lead_days=lead,
-                        due_at=_at(clock, day, CLIENT_SENDING_HOUR),
-                    ),
-                )
 
 
 def _plan_overdue(session: Session, clock: FirmClock, deadline: Deadline, day: date) -> None:
