@@ -19,6 +19,18 @@ from immigration_app.state.deadlines import CaseDeadlinesState as State
 
 def _days_badge(deadline: DeadlineView) -> rx.Component:
     return rx.cond(
+        ~deadline.missable,
+        rx.cond(
+            deadline.days_left <= 0,
+            rx.badge("open now", color_scheme="green"),
+            rx.badge(f"opens in {deadline.days_left} days", color_scheme="gray"),
+        ),
+        _due_badge(deadline),
+    )
+
+
+def _due_badge(deadline: DeadlineView) -> rx.Component:
+    return rx.cond(
         deadline.days_left < 0,
         rx.badge(f"{-deadline.days_left} days overdue", color_scheme="red"),
         rx.cond(

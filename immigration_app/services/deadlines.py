@@ -34,12 +34,19 @@ DEFAULT_BUFFER_DAYS = 14
 MAX_CLOSING_NOTE = 1000
 
 
+# A window opening or an earliest filing date is news, not something that can be missed:
+# it never makes a case overdue.
+MISSABLE_KINDS = ("due", "window_closes", "appointment", "expiry")
+
+
 def refresh_next_deadline(session: Session, case_id: int) -> None:
     session.flush()
     case = session.get(Case, case_id)
     case.next_deadline_on = session.exec(
         select(func.min(Deadline.due_on)).where(
-            Deadline.case_id == case_id, Deadline.status == DeadlineStatus.OPEN
+            Deadline.case_id == case_id,
+            Deadline.status == DeadlineStatus.OPEN,
+            Deadline.kind.in_(MISSABLE_KINDS),
         )
     ).one()
     session.add(case)
@@ -298,6 +305,7 @@ class DeadlineView:
     days_left: int
     status: str
     is_open: bool
+    missable: bool  # False for a window opening: once past, it is open, not overdue
     explanation: str
     warning: str
     internal_target: str
@@ -373,6 +381,7 @@ def case_deadlines(session: Session, *, viewer: Viewer, reference: str) -> list[
                 days_left=(deadline.due_on - today).days,
                 status=str(deadline.status),
                 is_open=deadline.status == DeadlineStatus.OPEN,
+                missable=deadline.kind in MISSABLE_KINDS,
                 explanation=deadline.explanation,
                 warning=deadline.warning,
                 internal_target=clock.date(deadline.internal_target_on),

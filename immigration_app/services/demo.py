@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 
 from sqlmodel import Session, select
 
 from immigration_app.models import FirmSettings, User
 from immigration_app.services.cases import MemberInput, add_receipt_number, open_case
-from immigration_app.services.deadlines import add_deadline
+from immigration_app.services.deadlines import add_from_trigger
 from immigration_app.services.firm import firm_clock
 from immigration_app.services.people import PersonInput
 from immigration_app.services.users import create_user, viewer_of
@@ -38,7 +38,8 @@ class _DemoCase:
     case_type: str
     members: tuple[MemberInput, ...]
     receipt: str = ""
-    deadline: tuple[str, int] | None = None  # title, days from today
+    # What happened, days from today, served by mail: the deadlines follow from the rules.
+    event: tuple[str, int, bool] | None = None
     the_paralegals: bool = True
 
 
@@ -63,7 +64,7 @@ _DEMO_CASES = (
             ),
         ),
         receipt="IOE0912345678",
-        deadline=("Respond to Request for Evidence", 5),
+        event=("rfe_notice", -82, True),  # mailed: 84 + 3 days, so due in 5 days
     ),
     _DemoCase(
         "n400-naturalization",
@@ -80,7 +81,7 @@ _DEMO_CASES = (
                 ),
             ),
         ),
-        deadline=("Biometrics appointment", 20),
+        event=("biometrics_appointment", 20, False),
         the_paralegals=False,
     ),
     _DemoCase(
@@ -112,7 +113,7 @@ _DEMO_CASES = (
                 ),
             ),
         ),
-        deadline=("File renewal (150 days before expiry)", -3),
+        event=("daca_expiry", 117, False),  # the recommended window closed 3 days ago
         the_paralegals=False,
     ),
     _DemoCase(
@@ -125,9 +126,12 @@ _DEMO_CASES = (
                 ),
             ),
         ),
-        deadline=("One-year filing deadline", 41),
+        event=("last_arrival", 41 - 365, False),
     ),
 )
+
+
+_APPOINTMENT = {"starts_at_local": time(9, 0), "place": "USCIS Application Support Center, Chicago"}
 
 
 def has_staff(session: Session) -> bool:
@@ -173,13 +177,15 @@ def seed_demo(session: Session) -> tuple[DemoSignIn, ...]:
             add_receipt_number(
                 session, actor=attorney, reference=case.reference, receipt_number=demo.receipt
             )
-        if demo.deadline:
-            title, days = demo.deadline
-            add_deadline(
+        if demo.event:
+            trigger, days, mailed = demo.event
+            add_from_trigger(
                 session,
                 actor=attorney,
-                case_id=case.id,
-                title=title,
-                due_on=today + timedelta(days=days),
+                case=case,
+                trigger=trigger,
+                trigger_on=today + timedelta(days=days),
+                mailed=mailed,
+                **(_APPOINTMENT if trigger.endswith("_appointment") else {}),
             )
     return DEMO_SIGN_INS

@@ -200,3 +200,19 @@ def test_status_updates_can_be_spaced_out_or_turned_off_per_case(session, rfe_ca
     assert planned() == []
     with pytest.raises(InvalidInput):
         set_status_update_every(session, actor=attorney, reference=case.reference, days=400)
+
+
+def test_a_window_opening_never_makes_a_case_overdue(session, rfe_case):
+    attorney, case = rfe_case
+    today = firm_clock(session).today()
+    add_to_case(
+        session,
+        actor=attorney,
+        reference=case.reference,
+        trigger="daca_expiry",
+        trigger_on=today + timedelta(days=130),
+    )
+    # The window opened 20 days ago (150 before expiry); it closes in 10 days (120 before).
+    assert session.get(Case, case.id).next_deadline_on == today + timedelta(days=10)
+    views = {v.kind: v for v in case_deadlines(session, viewer=attorney, reference=case.reference)}
+    assert (views["window_opens"].days_left, views["window_opens"].missable) == (-20, False)
