@@ -19,8 +19,6 @@ class FirmSettings(SQLModel, table=True):
     address: str = Field(default="", max_length=500)
     time_zone: str = Field(default="America/New_York", max_length=64)
     date_format: str = Field(default="MM/DD/YYYY", max_length=16)
-    # Reminders: days before a deadline that staff hear about it (overdue ones: daily),
-    # and how often a client is reminded of documents still missing.
+    # Days before a deadline that staff hear about it (overdue ones: daily).
     staff_reminder_lead_days: str = Field(default="30,14,7,1", max_length=60)
-    client_document_reminder_every_days: int = 5
     phone: str = Field(default="", max_length=32)

@@ -131,7 +131,6 @@ def upgrade() -> None:
 
     with op.batch_alter_table('firm_settings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('staff_reminder_lead_days', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False, server_default='30,14,7,1'))
-        batch_op.add_column(sa.Column('client_document_reminder_every_days', sa.Integer(), nullable=False, server_default='5'))
         batch_op.add_column(sa.Column('phone', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False, server_default=''))
 
 
@@ -139,7 +138,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('firm_settings', schema=None) as batch_op:
         batch_op.drop_column('phone')
-        batch_op.drop_column('client_document_reminder_every_days')
         batch_op.drop_column('staff_reminder_lead_days')
 
     with op.batch_alter_table('case_file', schema=None) as batch_op:
