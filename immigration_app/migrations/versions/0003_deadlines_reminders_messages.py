@@ -19,6 +19,14 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # APScheduler's job table, as its SQLAlchemyJobStore defines it. Made here so that
+    # several workers starting at once never race to create it.
+    op.create_table(
+        "apscheduler_jobs",
+        sa.Column("id", sa.Unicode(191), primary_key=True),
+        sa.Column("next_run_time", sa.Float(25), index=True),
+        sa.Column("job_state", sa.LargeBinary(), nullable=False),
+    )
     op.create_table('case_type_setting',
     sa.Column('case_type', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('buffer_days', sa.Integer(), nullable=False),
@@ -136,6 +144,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("apscheduler_jobs")
     with op.batch_alter_table('firm_settings', schema=None) as batch_op:
         batch_op.drop_column('phone')
         batch_op.drop_column('staff_reminder_lead_days')
