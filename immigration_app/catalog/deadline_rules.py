@@ -25,6 +25,10 @@ class DeadlineTrigger:
     label: str  # what staff enter, e.g. "RFE notice date"
     described_as: str  # how an explanation names the date, e.g. "RFE dated"
     mailable: bool  # whether "served by mail" applies to this event
+    # A date on a person's profile that is this event: entering it makes the deadlines on
+    # the person's cases (only those of `case_types`, when listed).
+    profile_field: str = ""
+    case_types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,13 @@ class DeadlineCatalog:
 
 def load_catalog(data: dict[str, Any]) -> DeadlineCatalog:
     """Build and check the catalog from parsed TOML; raises ValueError naming the bad entry."""
-    triggers = _keyed("trigger", [_build(DeadlineTrigger, raw) for raw in data["trigger"]])
+    triggers = _keyed(
+        "trigger",
+        [
+            _build(DeadlineTrigger, raw | {"case_types": tuple(raw.get("case_types", ()))})
+            for raw in data["trigger"]
+        ],
+    )
     rules = _keyed("rule", [_build(DeadlineRule, raw) for raw in data["rule"]])
     for rule in rules.values():
         _check_rule(rule, triggers)
@@ -79,6 +89,11 @@ def deadline_rules() -> dict[str, DeadlineRule]:
 def deadline_triggers() -> dict[str, DeadlineTrigger]:
     """Every trigger event, keyed by its key, in catalog order."""
     return deadline_catalog().triggers
+
+
+def profile_triggers() -> dict[str, DeadlineTrigger]:
+    """The triggers that are a date on a person's profile, keyed by that profile field."""
+    return {t.profile_field: t for t in deadline_triggers().values() if t.profile_field}
 
 
 @functools.cache

@@ -54,6 +54,10 @@ def profile_fields(errors: Var, values: Var | None = None) -> rx.Component:
                 default_value=language_default,
             ),
         ),
+        _pair(
+            field("Last arrival in the US", "last_arrival_date", type="date"),
+            field("I-94 admit until", "i94_admit_until", type="date"),
+        ),
         text_area(
             "Other names used (maiden names, aliases): one per line, family name, given names",
             "other_names",

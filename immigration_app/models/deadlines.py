@@ -29,6 +29,8 @@ class Deadline(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case_file.id", index=True)
+    # Whose date it is, when it follows a date on someone's profile (an I-94, an arrival).
+    person_id: int | None = Field(default=None, foreign_key="person.id")
     title: str = Field(max_length=200)
     due_on: date
     status: DeadlineStatus = Field(default=DeadlineStatus.OPEN, sa_type=sa.String(16))

@@ -130,6 +130,8 @@ def _member_facts(member: MemberView) -> rx.Component:
         _fact("Email", _or_none(profile["email"], "—")),
         _fact("Phone", _or_none(profile["phone"], "—")),
         _fact("Language", rx.cond(profile["preferred_language"] == "es", "Spanish", "English")),
+        _fact("Last arrival in the US", _or_none(member.last_arrival, "—")),
+        _fact("I-94 admit until", _or_none(member.i94_until, "—")),
         columns=rx.breakpoints(initial="2", md="3"),
         spacing="3",
         width="100%",
@@ -308,6 +310,7 @@ def _tabs() -> rx.Component:
         rx.tabs.list(*[rx.tabs.trigger(label, value=key) for key, label, _ in tabs]),
         *[rx.tabs.content(content, value=key, padding_top="16px") for key, _, content in tabs],
         default_value="profile",
+        on_change=CaseDeadlinesState.show_tab,
         width="100%",
     )
 

@@ -27,12 +27,11 @@ from immigration_app.models import (
 )
 from immigration_app.services.audit import record_event
 from immigration_app.services.auth import token_digest
-from immigration_app.services.cases import visible_case
 from immigration_app.services.errors import NotFound
 from immigration_app.services.firm import firm_clock, firm_settings
 from immigration_app.services.people import display_name
 from immigration_app.services.users import viewer_of
-from immigration_app.services.viewer import Viewer, visible_cases
+from immigration_app.services.viewer import Viewer, visible_case, visible_cases
 
 FEED_PATH = "/api/calendar/{token}.ics"
 APPOINTMENT_LENGTH = timedelta(hours=1)

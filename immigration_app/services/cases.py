@@ -22,7 +22,7 @@ from immigration_app.models import (
     User,
     utcnow,
 )
-from immigration_app.services import reminders
+from immigration_app.services import deadlines, reminders
 from immigration_app.services.audit import record_event
 from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
 from immigration_app.services.firm import FirmClock, firm_clock
@@ -31,12 +31,13 @@ from immigration_app.services.people import (
     PersonInput,
     create_person,
     display_name,
+    latest_entry_dates,
     people_visible_to,
     update_person,
     validate_person,
 )
 from immigration_app.services.receipts import normalize_receipt_number
-from immigration_app.services.viewer import Viewer, visible_cases
+from immigration_app.services.viewer import Viewer, visible_case
 
 _REFERENCE_ATTEMPTS = 5
 MAX_NOTE_LENGTH = 20_000
@@ -169,6 +170,8 @@ def open_case(
                 is_primary_client=is_client,
             )
         )
+    for person, _, _ in people:
+        deadlines.follow_profile_dates(session, actor=actor, person_id=person.id)
     client = next(person for person, _, is_client in people if is_client)
     record_event(
         session,
@@ -186,16 +189,6 @@ def open_case(
         },
         client_address=client_address,
     )
-    return case
-
-
-def visible_case(session: Session, *, viewer: Viewer, reference: str) -> Case:
-    """The case with this reference, if the viewer may see it; NotFound otherwise."""
-    case = session.exec(
-        select(Case).where(Case.reference == reference[:20], visible_cases(viewer))
-    ).first()
-    if case is None:
-        raise NotFound(f"No case {reference}")
     return case
 
 
@@ -338,9 +331,12 @@ def edit_member_profile(
     if on_case is None:
         raise NotFound(f"Person {person_id} is not on case {reference}")
     person = session.get(Person, person_id)
-    return update_person(
+    changed = update_person(
         session, actor=actor, person=person, data=data, client_address=client_address
     )
+    if changed:
+        deadlines.follow_profile_dates(session, actor=actor, person_id=person_id)
+    return changed
 
 
 @dataclass(frozen=True)
@@ -366,6 +362,8 @@ class MemberView:
     name: str
     is_client: bool
     born: str  # in the firm's date format
+    last_arrival: str  # likewise
+    i94_until: str
     profile: dict[str, str]  # field name -> stored value, as the edit form shows it
 
 
@@ -447,9 +445,12 @@ def case_workspace(
             name=display_name(person),
             is_client=member.is_primary_client,
             born=clock.date(person.date_of_birth),
+            last_arrival=clock.date(entry["last_arrival_date"]),
+            i94_until=clock.date(entry["i94_admit_until"]),
             profile=dataclasses.asdict(PersonInput.of(session, person)),
         )
         for member, person in rows
+        for entry in (latest_entry_dates(session, person.id),)
     )
     events = select(CaseEvent).where(CaseEvent.case_id == case.id)
     if event_kind:

@@ -12,23 +12,31 @@ from datetime import date, time
 from sqlmodel import Session, func, select
 
 from immigration_app import catalog
-from immigration_app.catalog.deadline_rules import deadline_rules, deadline_triggers
+from immigration_app.catalog.deadline_rules import (
+    DeadlineTrigger,
+    deadline_rules,
+    deadline_triggers,
+    profile_triggers,
+    rules_for_trigger,
+)
 from immigration_app.models import (
     Case,
+    CaseMember,
     CaseTypeSetting,
     Deadline,
     DeadlineStatus,
+    Person,
     Role,
     User,
     utcnow,
 )
 from immigration_app.services import reminders
 from immigration_app.services.audit import record_event
-from immigration_app.services.cases import visible_case
 from immigration_app.services.deadline_engine import Computation, compute_for_trigger
 from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
 from immigration_app.services.firm import firm_clock, firm_settings
-from immigration_app.services.viewer import Viewer
+from immigration_app.services.people import display_name, latest_entry_dates
+from immigration_app.services.viewer import Viewer, visible_case
 
 DEFAULT_BUFFER_DAYS = 14
 MAX_CLOSING_NOTE = 1000
@@ -176,8 +184,11 @@ def add_from_trigger(
     printed_on: date | None = None,
     starts_at_local: time | None = None,
     place: str = "",
+    person: Person | None = None,
 ) -> list[Deadline]:
-    """Every deadline a trigger event makes (e.g. an RFE notice makes its response due date)."""
+    """Every deadline a trigger event makes (e.g. an RFE notice makes its response due date).
+
+    With `person`, the date is theirs (from their profile): the deadline says whose it is."""
     if trigger not in deadline_triggers():
         raise InvalidInput({"trigger": "Choose what happened from the list."})
     made = compute_for_trigger(
@@ -193,6 +204,9 @@ def add_from_trigger(
         deadline = _from_computation(
             case, computation, actor, mailed=mailed, starts_at_local=starts_at_local, place=place
         )
+        if person is not None:
+            deadline.person_id = person.id
+            deadline.title = f"{computation.title}: {display_name(person)}"[:200]
         _store(
             session, deadline, actor, f"Deadline added: {deadline.title}. {deadline.explanation}"
         )
@@ -277,23 +291,75 @@ def close_deadline(
         problems["outcome"] = f"This deadline is already {deadline.status}."
     if problems:
         raise InvalidInput(problems)
-    deadline.status = DeadlineStatus(outcome)
+    _close(session, deadline, actor, DeadlineStatus(outcome), note.strip())
+    return deadline
+
+
+def _close(
+    session: Session, deadline: Deadline, actor: Viewer, outcome: DeadlineStatus, note: str
+) -> None:
+    deadline.status = outcome
     deadline.closed_by_id, deadline.closed_at = actor.id, utcnow()
-    deadline.closed_note = note.strip()
+    deadline.closed_note = note
     session.add(deadline)
     reminders.cancel_for_deadline(session, deadline.id)
-    refresh_next_deadline(session, case.id)
-    verb = "met" if deadline.status == DeadlineStatus.COMPLETED else "waived"
+    refresh_next_deadline(session, deadline.case_id)
+    verb = "met" if outcome == DeadlineStatus.COMPLETED else "waived"
     record_event(
         session,
-        kind=f"deadline_{deadline.status}",
-        summary=f"Deadline {verb}: {deadline.title}. {deadline.closed_note}",
+        kind=f"deadline_{outcome}",
+        summary=f"Deadline {verb}: {deadline.title}. {note}",
         actor=actor,
-        case_id=case.id,
+        case_id=deadline.case_id,
         before={"status": DeadlineStatus.OPEN.value},
-        after={"status": str(deadline.status), "note": deadline.closed_note},
+        after={"status": str(outcome), "note": note},
     )
-    return deadline
+
+
+def follow_profile_dates(session: Session, *, actor: Viewer, person_id: int) -> None:
+    """Keep the deadlines that follow dates on a person's profile (an I-94 admit-until, a
+    last arrival) in step with them, on each open case the person is on. A changed date
+    waives the old deadline with a note saying why and makes the new one."""
+    person = session.get(Person, person_id)
+    dates = latest_entry_dates(session, person_id)
+    cases = session.exec(
+        select(Case)
+        .join(CaseMember, CaseMember.case_id == Case.id)
+        .where(CaseMember.person_id == person_id, Case.closed_on.is_(None))
+        .distinct()
+    ).all()
+    for case in cases:
+        for field, trigger in profile_triggers().items():
+            if not trigger.case_types or case.case_type in trigger.case_types:
+                _follow(session, actor, case, person, trigger, dates[field])
+
+
+def _follow(
+    session: Session,
+    actor: Viewer,
+    case: Case,
+    person: Person,
+    trigger: DeadlineTrigger,
+    day: date | None,
+) -> None:
+    following = session.exec(
+        select(Deadline).where(
+            Deadline.case_id == case.id,
+            Deadline.person_id == person.id,
+            Deadline.status == DeadlineStatus.OPEN,
+            Deadline.rule_key.in_([rule.key for rule in rules_for_trigger(trigger.key)]),
+        )
+    ).all()
+    if following and all(deadline.trigger_on == day for deadline in following):
+        return
+    reads = firm_clock(session).date(day) if day else "empty"
+    for deadline in following:
+        note = f"The {trigger.label} on {display_name(person)}'s profile is now {reads}."
+        _close(session, deadline, actor, DeadlineStatus.WAIVED, note)
+    if day is not None:
+        add_from_trigger(
+            session, actor=actor, case=case, trigger=trigger.key, trigger_on=day, person=person
+        )
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,10 @@ from sqlmodel import Session, func, select
 from immigration_app.catalog.message_templates import message_templates
 from immigration_app.models import Case, Message, MessageStatus, MessageTemplateText, Role, utcnow
 from immigration_app.services.audit import record_event
-from immigration_app.services.cases import visible_case
 from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
 from immigration_app.services.firm import FirmClock, firm_clock
 from immigration_app.services.templates import check_template, template_text
-from immigration_app.services.viewer import Viewer, visible_cases
+from immigration_app.services.viewer import Viewer, visible_case, visible_cases
 
 OUTBOX_PAGE_SIZE = 50
 STATUS_WORDS = {

@@ -18,6 +18,7 @@ from immigration_app.models import (
     OtherName,
     Person,
     PersonSearchToken,
+    TravelEntry,
     utcnow,
 )
 from immigration_app.services.audit import record_event
@@ -49,9 +50,16 @@ PROFILE_LABELS = {
     "phone": "Phone",
     "preferred_language": "Preferred language",
     "other_names": "Other names used",
+    "last_arrival_date": "Last arrival in the US",
+    "i94_admit_until": "I-94 admit until",
 }
-# Profile fields that are columns of Person (other names live in their own table).
-_COLUMNS = tuple(name for name in PROFILE_LABELS if name != "other_names")
+# The latest entry into the US, kept as a travel entry (profile field -> its column there).
+_ENTRY_FIELDS = {"last_arrival_date": "arrival_date", "i94_admit_until": "authorized_stay_until"}
+_DATE_FIELDS = ("date_of_birth", *_ENTRY_FIELDS)
+# Profile fields that are columns of Person (other names and entries live in their own tables).
+_COLUMNS = tuple(
+    name for name in PROFILE_LABELS if name != "other_names" and name not in _ENTRY_FIELDS
+)
 _MAX_OTHER_NAMES = 20
 
 
@@ -72,6 +80,8 @@ class PersonInput:
     phone: str = ""
     preferred_language: str = "en"
     other_names: str = ""  # one per line: "Family, Given Middle"
+    last_arrival_date: str = ""  # ISO dates, as <input type=date> sends them
+    i94_admit_until: str = ""
 
     @classmethod
     def from_form(cls, form: dict[str, str], prefix: str = "") -> PersonInput:
@@ -86,6 +96,9 @@ class PersonInput:
         values = {name: getattr(person, name) for name in _COLUMNS}
         values["date_of_birth"] = person.date_of_birth.isoformat() if person.date_of_birth else ""
         values["other_names"] = _stored_other_names(session, person.id)
+        values |= {
+            name: _shown(day) for name, day in latest_entry_dates(session, person.id).items()
+        }
         return cls(**{name: str(value or "") for name, value in values.items()})
 
 
@@ -155,8 +168,52 @@ def _replace_other_names(session: Session, person_id: int, canonical: str) -> No
     session.flush()
 
 
+def _entry_date(field: str):
+    def parse(value: str) -> date:
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            raise InvalidInput({field: "Enter a real date."}) from None
+        if not 1900 <= day.year <= 2200:
+            raise InvalidInput({field: "Check the year."})
+        return day
+
+    return parse
+
+
+def latest_entry_dates(session: Session, person_id: int) -> dict[str, date | None]:
+    """The person's latest entry into the US, as profile fields."""
+    entry = _latest_entry(session, person_id)
+    return {
+        name: getattr(entry, column) if entry else None for name, column in _ENTRY_FIELDS.items()
+    }
+
+
+def _latest_entry(session: Session, person_id: int) -> TravelEntry | None:
+    return session.exec(
+        select(TravelEntry)
+        .where(TravelEntry.person_id == person_id)
+        .order_by(TravelEntry.arrival_date.desc().nulls_last(), TravelEntry.id.desc())
+    ).first()
+
+
+def _save_latest_entry(session: Session, person_id: int, clean: dict) -> None:
+    """A new arrival date is a new entry (the old one stays in the history); otherwise the
+    latest entry is corrected."""
+    entry = _latest_entry(session, person_id)
+    arrival = clean["last_arrival_date"]
+    if entry is None or (arrival and entry.arrival_date and arrival != entry.arrival_date):
+        entry = TravelEntry(person_id=person_id)
+    for name, column in _ENTRY_FIELDS.items():
+        setattr(entry, column, clean[name])
+    session.add(entry)
+    session.flush()
+
+
 _PARSERS = {
     "date_of_birth": _birth_date,
+    "last_arrival_date": _entry_date("last_arrival_date"),
+    "i94_admit_until": _entry_date("i94_admit_until"),
     "a_number": normalize_a_number,
     "uscis_online_account_number": _uscis_account,
     "email": normalize_email,
@@ -172,7 +229,7 @@ def validate_person(data: PersonInput) -> dict:
         raw = getattr(data, name).strip()
         parse = _PARSERS.get(name)
         if parse is None or not raw:
-            clean[name] = None if name == "date_of_birth" else raw
+            clean[name] = None if name in _DATE_FIELDS else raw
             continue
         try:
             clean[name] = parse(raw)
@@ -233,10 +290,13 @@ def refresh_search_tokens(session: Session, person_id: int) -> None:
 def create_person(session: Session, data: PersonInput) -> Person:
     clean = validate_person(data)
     other_names = clean.pop("other_names")
+    entry = {name: clean.pop(name) for name in _ENTRY_FIELDS}
     person = Person(**clean, created_at=utcnow(), updated_at=utcnow())
     session.add(person)
     session.flush()
     _replace_other_names(session, person.id, other_names)
+    if any(entry.values()):
+        _save_latest_entry(session, person.id, entry)
     refresh_search_tokens(session, person.id)
     return person
 
@@ -255,6 +315,7 @@ def update_person(
     clean = validate_person(data)
     stored = {name: getattr(person, name) for name in _COLUMNS}
     stored["other_names"] = _stored_other_names(session, person.id)
+    stored |= latest_entry_dates(session, person.id)
     changed = [name for name, value in clean.items() if stored[name] != value]
     if not changed:
         return []
@@ -262,8 +323,10 @@ def update_person(
     for name in changed:
         if name == "other_names":
             _replace_other_names(session, person.id, clean[name])
-        else:
+        elif name not in _ENTRY_FIELDS:
             setattr(person, name, clean[name])
+    if set(_ENTRY_FIELDS) & set(changed):
+        _save_latest_entry(session, person.id, clean)
     person.updated_at = utcnow()
     session.add(person)
     session.flush()

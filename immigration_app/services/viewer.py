@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlmodel import or_
+from sqlmodel import Session, or_, select
 
 from immigration_app.models import Case, Role
+from immigration_app.services.errors import NotFound
 
 
 @dataclass(frozen=True)
@@ -28,3 +29,13 @@ def visible_cases(viewer: Viewer):
     if viewer.sees_all_cases:
         return sa.true()
     return or_(Case.paralegal_id == viewer.id, Case.paralegal_id.is_(None))
+
+
+def visible_case(session: Session, *, viewer: Viewer, reference: str) -> Case:
+    """The case with this reference, if the viewer may see it; NotFound otherwise."""
+    case = session.exec(
+        select(Case).where(Case.reference == reference[:20], visible_cases(viewer))
+    ).first()
+    if case is None:
+        raise NotFound(f"No case {reference}")
+    return case

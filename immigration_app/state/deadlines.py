@@ -91,6 +91,13 @@ class CaseDeadlinesState(rx.State):
 
     @rx.event
     @staff_only()
+    async def show_tab(self, tab: str):
+        """Opening the tab shows what other tabs changed meanwhile (a profile's I-94 date)."""
+        if tab in ("deadlines", "messages"):
+            await self._reload()
+
+    @rx.event
+    @staff_only()
     async def new_case_feed(self):
         try:
             token = await call(create_feed, actor=current_viewer(), reference=self.reference)

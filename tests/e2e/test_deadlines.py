@@ -69,3 +69,16 @@ def test_a_calendar_feed_link_is_shown_once_and_serves_a_valid_calendar(page: Pa
 
     page.get_by_role("button", name="Revoke feed: My deadlines").click()
     expect(page.get_by_text("Feed revoked: its link no longer works.")).to_be_visible()
+
+
+def test_an_i94_date_typed_on_the_profile_appears_as_a_deadline(page: Page):
+    sign_in_to_dashboard(page, demo("attorney"))
+    _open_case(page, "IOE0912345678")
+    page.get_by_role("button", name="Edit profile of Lucia Fernanda Smith").click()
+    page.get_by_label("I-94 admit until").fill("2027-09-30")
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_text("Saved: I-94 admit until.")).to_be_visible()
+    page.get_by_role("tab", name="Deadlines").click()
+    deadlines = page.get_by_role("region", name="Deadlines")
+    expect(deadlines).to_contain_text("Lucia Fernanda Smith")
+    expect(deadlines).to_contain_text("I-94 admit until 09/30/2027")

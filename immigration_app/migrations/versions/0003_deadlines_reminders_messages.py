@@ -116,6 +116,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_message_status_next_attempt', ['status', 'next_attempt_at'], unique=False)
 
     with op.batch_alter_table('case_deadline', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('person_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False, server_default='due'))
         batch_op.add_column(sa.Column('rule_key', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('trigger_on', sa.Date(), nullable=True))
@@ -131,6 +132,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('closed_by_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('closed_note', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False, server_default=''))
+        batch_op.create_foreign_key('fk_case_deadline_person_id', 'person', ['person_id'], ['id'])
         batch_op.create_foreign_key('fk_case_deadline_closed_by_id', 'app_user', ['closed_by_id'], ['id'])
         batch_op.create_foreign_key('fk_case_deadline_created_by_id', 'app_user', ['created_by_id'], ['id'])
 
@@ -153,6 +155,7 @@ def downgrade() -> None:
         batch_op.drop_column('no_update_every_days')
 
     with op.batch_alter_table('case_deadline', schema=None) as batch_op:
+        batch_op.drop_constraint('fk_case_deadline_person_id', type_='foreignkey')
         batch_op.drop_constraint('fk_case_deadline_closed_by_id', type_='foreignkey')
         batch_op.drop_constraint('fk_case_deadline_created_by_id', type_='foreignkey')
         batch_op.drop_column('closed_note')
@@ -170,6 +173,7 @@ def downgrade() -> None:
         batch_op.drop_column('trigger_on')
         batch_op.drop_column('rule_key')
         batch_op.drop_column('kind')
+        batch_op.drop_column('person_id')
 
     with op.batch_alter_table('message', schema=None) as batch_op:
         batch_op.drop_index('ix_message_status_next_attempt')

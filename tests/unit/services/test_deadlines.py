@@ -1,12 +1,19 @@
 """Deadlines on a case: made from a trigger with their explanation, closed with a note."""
 
+import dataclasses
 from datetime import date, timedelta
 
 import pytest
 from sqlmodel import select
 
-from immigration_app.models import Case, CaseEvent, Deadline, Reminder, ReminderStatus
-from immigration_app.services.cases import add_receipt_number, move_case
+from immigration_app.models import Case, CaseEvent, Deadline, Person, Reminder, ReminderStatus
+from immigration_app.services.cases import (
+    MemberInput,
+    add_receipt_number,
+    edit_member_profile,
+    move_case,
+    open_case,
+)
 from immigration_app.services.deadlines import (
     add_to_case,
     case_deadlines,
@@ -16,6 +23,7 @@ from immigration_app.services.deadlines import (
 )
 from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
 from immigration_app.services.firm import firm_clock
+from immigration_app.services.people import PersonInput
 from tests.factories import make_case, make_viewer
 
 
@@ -216,3 +224,62 @@ def test_a_window_opening_never_makes_a_case_overdue(session, rfe_case):
     assert session.get(Case, case.id).next_deadline_on == today + timedelta(days=10)
     views = {v.kind: v for v in case_deadlines(session, viewer=attorney, reference=case.reference)}
     assert (views["window_opens"].days_left, views["window_opens"].missable) == (-20, False)
+
+
+def test_an_i94_date_on_a_profile_makes_the_deadline_and_a_change_replaces_it(session):
+    attorney = make_viewer(session, role="attorney")
+    case = make_case(session, actor=attorney, attorney_id=attorney.id)
+    [client] = session.exec(select(Person)).all()
+    profile = PersonInput.of(session, client)
+
+    def edit(**dates):
+        edit_member_profile(
+            session,
+            actor=attorney,
+            reference=case.reference,
+            person_id=client.id,
+            data=dataclasses.replace(profile, **dates),
+        )
+
+    def open_deadlines():
+        return session.exec(
+            select(Deadline).where(Deadline.case_id == case.id, Deadline.status == "open")
+        ).all()
+
+    edit(i94_admit_until="2027-03-06")
+    [first] = open_deadlines()
+    assert (first.due_on, first.person_id) == (date(2027, 3, 6), client.id)
+    assert first.title.endswith("Maria Garcia")
+    assert "Saturday" in first.warning  # the rule warns; it does not move the date
+
+    edit(i94_admit_until="2027-09-30")
+    [second] = open_deadlines()
+    assert second.due_on == date(2027, 9, 30)
+    replaced = session.get(Deadline, first.id)
+    assert replaced.status == "waived" and "09/30/2027" in replaced.closed_note
+
+    edit(i94_admit_until="")
+    assert open_deadlines() == []
+
+
+def test_a_last_arrival_starts_the_asylum_clock_only_on_an_asylum_case(session):
+    attorney = make_viewer(session, role="attorney")
+    asylum = make_case(session, actor=attorney, case_type="asylum-affirmative")
+    [person] = session.exec(select(Person)).all()
+    other = open_case(
+        session,
+        actor=attorney,
+        case_type="n400-naturalization",
+        members=[MemberInput(role="applicant", person_id=person.id)],
+    )
+    edit_member_profile(
+        session,
+        actor=attorney,
+        reference=asylum.reference,
+        person_id=person.id,
+        data=dataclasses.replace(PersonInput.of(session, person), last_arrival_date="2026-11-27"),
+    )
+    # Arrival is day 0; 11/27/2027 is a Saturday, so the deadline runs to Monday 11/29/2027.
+    [deadline] = session.exec(select(Deadline).where(Deadline.case_id == asylum.id)).all()
+    assert deadline.due_on == date(2027, 11, 29)
+    assert session.exec(select(Deadline).where(Deadline.case_id == other.id)).all() == []
