@@ -21,6 +21,7 @@ def navbar() -> rx.Component:
                 rx.hstack(
                     _nav_link("Cases", "/"),
                     _nav_link("New case", "/cases/new"),
+                    _nav_link("Board", "/board"),
                     _nav_link("Calendar", "/calendar"),
                     _nav_link("Outbox", "/outbox"),
                     # Shown to admins only for tidiness; the pages' handlers refuse everyone else.

@@ -7,6 +7,7 @@ from immigration_app.models.cases import (
     CaseNote,
     MemberRole,
     ReceiptNumber,
+    StageSetting,
 )
 from immigration_app.models.deadlines import (
     CalendarFeed,
@@ -62,6 +63,7 @@ __all__ = [
     "Reminder",
     "ReminderStatus",
     "Role",
+    "StageSetting",
     "TravelEntry",
     "User",
     "utcnow",

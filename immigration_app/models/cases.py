@@ -97,3 +97,13 @@ class CaseNote(SQLModel, table=True):
     author_id: int = Field(foreign_key="app_user.id")
     body: str = Field(sa_type=sa.Text)
     created_at: datetime = now_field()
+
+
+class StageSetting(SQLModel, table=True):
+    """The firm's limits for one stage of the board: days a case should stay, cases at once."""
+
+    __tablename__ = "stage_setting"
+
+    stage: str = Field(max_length=64, primary_key=True)
+    sla_days: int | None = None
+    wip_limit: int | None = None

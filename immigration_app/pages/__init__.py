@@ -1,6 +1,7 @@
 """Reflex pages: layout only. Importing this package registers every page."""
 
 from immigration_app.pages import (
+    board,
     calendar,
     case,
     dashboard,
@@ -13,6 +14,7 @@ from immigration_app.pages import (
 )
 
 __all__ = [
+    "board",
     "calendar",
     "case",
     "dashboard",

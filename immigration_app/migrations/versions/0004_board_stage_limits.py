@@ -1,0 +1,31 @@
+"""Board: the firm's SLA and WIP limit per stage.
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-26 22:34:14.113697
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel  # noqa: F401  (autogenerate renders sqlmodel types)
+from alembic import op
+
+
+revision: str = '0004'
+down_revision: str | None = '0003'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table('stage_setting',
+    sa.Column('stage', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('sla_days', sa.Integer(), nullable=True),
+    sa.Column('wip_limit', sa.Integer(), nullable=True),
+    sa.PrimaryKeyConstraint('stage')
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('stage_setting')

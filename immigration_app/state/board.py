@@ -1,0 +1,150 @@
+"""/board: the columns, moves by drag and drop or menu, filters, and the flow figures."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from immigration_app import catalog
+from immigration_app.models import Role
+from immigration_app.services.board import (
+    CARDS_PER_PAGE,
+    BoardFilters,
+    Column,
+    StageLimitRow,
+    board,
+    set_stage_limit,
+    stage_limit_rows,
+)
+from immigration_app.services.board_stats import AgingRow
+from immigration_app.services.cases import move_case
+from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
+from immigration_app.services.users import active_staff
+from immigration_app.state.auth import current_viewer, staff_only
+from immigration_app.state.forms import form_text
+from immigration_app.state.services import call
+
+
+class BoardState(rx.State):
+    columns: list[Column] = []
+    flow: list[dict[str, int | str]] = []
+    throughput: list[dict[str, int | str]] = []
+    aging: list[AgingRow] = []
+    assignee: str = ""
+    case_type: str = ""
+    only_overdue: bool = False
+    # How many cards each column shows (its "show more" adds a page).
+    shown: dict[str, int] = {}
+    # The card being dragged, set when the drag starts.
+    dragging: str = ""
+    staff_options: list[tuple[str, str]] = []
+    type_options: list[tuple[str, str]] = [
+        (kind.key, kind.title) for kind in catalog.case_types().values()
+    ]
+    stage_options: list[tuple[str, str]] = [(stage.key, stage.title) for stage in catalog.stages()]
+    limits: list[StageLimitRow] = []
+    is_admin: bool = False
+    errors: dict[str, str] = {}
+
+    def _filters(self) -> BoardFilters:
+        return BoardFilters(
+            assignee=self.assignee, case_type=self.case_type, only_overdue=self.only_overdue
+        )
+
+    async def _reload(self) -> None:
+        found = await call(
+            board, viewer=current_viewer(), filters=self._filters(), shown=self.shown
+        )
+        self.columns, self.flow = found.columns, found.flow
+        self.throughput, self.aging = found.throughput, found.aging
+
+    @rx.event
+    @staff_only()
+    async def load(self):
+        viewer = current_viewer()
+        self.is_admin = viewer.role == Role.ADMIN
+        staff = await call(active_staff)
+        self.staff_options = [(str(user.id), user.full_name) for user in staff]
+        self.limits = await call(stage_limit_rows)
+        self.shown, self.dragging, self.errors = {}, "", {}
+        await self._reload()
+
+    @rx.event
+    @staff_only()
+    async def refresh(self):
+        """Every few seconds: colleagues' moves appear without a reload."""
+        await self._reload()
+
+    @rx.event
+    @staff_only()
+    async def filter_by(self, name: str, value: str):
+        value = str(value)[:64]
+        if name == "assignee":
+            self.assignee = value
+        elif name == "case_type":
+            self.case_type = value
+        self.shown = {}
+        await self._reload()
+
+    @rx.event
+    @staff_only()
+    async def show_only_overdue(self, checked: bool):
+        self.only_overdue, self.shown = bool(checked), {}
+        await self._reload()
+
+    @rx.event
+    @staff_only()
+    async def show_more(self, stage: str):
+        stage = str(stage)[:64]
+        self.shown = {**self.shown, stage: self.shown.get(stage, CARDS_PER_PAGE) + CARDS_PER_PAGE}
+        await self._reload()
+
+    @rx.event
+    @staff_only()
+    async def start_drag(self, reference: str):
+        self.dragging = str(reference)[:20]
+
+    @rx.event
+    @staff_only()
+    async def drop_on(self, stage: str):
+        reference, self.dragging = self.dragging, ""
+        if reference:
+            return await self._move(reference, stage)
+        return None
+
+    @rx.event
+    @staff_only()
+    async def move_to(self, reference: str, stage: str):
+        return await self._move(str(reference)[:20], stage)
+
+    async def _move(self, reference: str, stage: str):
+        """Ask the server to move; a refusal says why, and the card stays where it was."""
+        try:
+            await call(move_case, actor=current_viewer(), reference=reference, stage=str(stage))
+        except InvalidInput as error:
+            await self._reload()
+            return rx.toast.error(f"{reference} not moved: {' '.join(error.fields.values())}")
+        except (NotFound, NotPermitted):
+            await self._reload()
+            return rx.toast.error(f"{reference} is not a case you can move.")
+        await self._reload()
+        return rx.toast.success(f"{reference} moved to {catalog.stage_title(str(stage))}.")
+
+    @rx.event
+    @staff_only(Role.ADMIN)
+    async def save_limit(self, form_data: dict):
+        field = form_text(form_data)
+        try:
+            await call(
+                set_stage_limit,
+                actor=current_viewer(),
+                stage=field.get("stage", ""),
+                sla_days=field.get("sla_days", ""),
+                wip_limit=field.get("wip_limit", ""),
+            )
+        except InvalidInput as error:
+            self.errors = error.fields
+            return None
+        self.errors = {}
+        self.limits = await call(stage_limit_rows)
+        await self._reload()
+        return rx.toast.success("Stage limits saved.")

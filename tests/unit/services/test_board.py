@@ -1,0 +1,78 @@
+"""The board's columns: who sees which cards, filters, oldest first, a page at a time."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from immigration_app import catalog
+from immigration_app.models import Case, utcnow
+from immigration_app.services.board import (
+    CARDS_PER_PAGE,
+    BoardFilters,
+    columns,
+    set_stage_limit,
+    stage_limit_rows,
+)
+from immigration_app.services.errors import InvalidInput, NotPermitted
+from tests.factories import make_case, make_viewer
+
+
+def _column(board, stage: str):
+    return next(column for column in board if column.stage == stage)
+
+
+def test_every_stage_is_a_column_and_cards_come_oldest_first(session):
+    attorney = make_viewer(session, role="attorney")
+    first = make_case(session, actor=attorney, family_name="Older")
+    second = make_case(session, actor=attorney, family_name="Newer")
+    session.exec(
+        sa.update(Case)
+        .where(Case.id == first.id)
+        .values(stage_entered_at=utcnow() - timedelta(days=9))
+    )
+    board = columns(session, viewer=attorney, filters=BoardFilters(), shown={})
+    assert [column.stage for column in board] == [stage.key for stage in catalog.stages()]
+    intake = _column(board, "intake")
+    assert intake.total == 2
+    assert [card.reference for card in intake.cards] == [first.reference, second.reference]
+    assert intake.cards[0].days_in_stage == 9
+
+
+def test_a_paralegal_sees_their_cases_and_unassigned_ones_only(session):
+    attorney = make_viewer(session, role="attorney")
+    ana, ben = make_viewer(session, role="paralegal"), make_viewer(session, role="paralegal")
+    make_case(session, actor=attorney, paralegal_id=ana.id)
+    make_case(session, actor=attorney, paralegal_id=ben.id)
+    make_case(session, actor=attorney)
+    assert (
+        _column(columns(session, viewer=ana, filters=BoardFilters(), shown={}), "intake").total == 2
+    )
+    only_ben = BoardFilters(assignee=str(ben.id))
+    assert (
+        _column(columns(session, viewer=attorney, filters=only_ben, shown={}), "intake").total == 1
+    )
+
+
+def test_a_column_shows_a_page_of_cards_and_more_on_request(session):
+    attorney = make_viewer(session, role="attorney")
+    for _ in range(CARDS_PER_PAGE + 3):
+        make_case(session, actor=attorney)
+    intake = _column(columns(session, viewer=attorney, filters=BoardFilters(), shown={}), "intake")
+    assert (intake.total, len(intake.cards)) == (CARDS_PER_PAGE + 3, CARDS_PER_PAGE)
+    more = {"intake": CARDS_PER_PAGE * 2}
+    intake = _column(
+        columns(session, viewer=attorney, filters=BoardFilters(), shown=more), "intake"
+    )
+    assert len(intake.cards) == CARDS_PER_PAGE + 3
+
+
+def test_only_admins_set_stage_limits_and_bad_numbers_are_refused(session):
+    admin, attorney = make_viewer(session, role="admin"), make_viewer(session, role="attorney")
+    with pytest.raises(NotPermitted):
+        set_stage_limit(session, actor=attorney, stage="intake", sla_days="5", wip_limit="")
+    with pytest.raises(InvalidInput):
+        set_stage_limit(session, actor=admin, stage="intake", sla_days="five", wip_limit="")
+    set_stage_limit(session, actor=admin, stage="intake", sla_days="5", wip_limit="20")
+    intake = next(row for row in stage_limit_rows(session) if row.stage == "intake")
+    assert (intake.sla_days, intake.wip_limit) == ("5", "20")
