@@ -73,13 +73,17 @@ class CaseEvent(SQLModel, table=True):
     """
 
     __tablename__ = "case_event"
-    __table_args__ = (sa.Index("ix_case_event_case_time", "case_id", "created_at"),)
+    __table_args__ = (
+        sa.Index("ix_case_event_case_time", "case_id", "created_at"),
+        # The board's flow reads one kind of event over a window of time.
+        sa.Index("ix_case_event_kind_time", "kind", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int | None = Field(default=None, foreign_key="case_file.id")
     actor_user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
     actor_label: str = Field(default="", max_length=254)  # who, as shown, even for the system
-    kind: str = Field(max_length=64, index=True)
+    kind: str = Field(max_length=64)
     summary: str = Field(max_length=500)
     before: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     after: dict[str, Any] | None = Field(default=None, sa_type=JSON)
@@ -107,3 +111,5 @@ class StageSetting(SQLModel, table=True):
     stage: str = Field(max_length=64, primary_key=True)
     sla_days: int | None = None
     wip_limit: int | None = None
+    # Case types whose cases never sit in this stage (a move there is refused).
+    skipped_by: list[str] = Field(default_factory=list, sa_type=JSON)

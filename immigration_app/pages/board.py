@@ -9,7 +9,7 @@ from immigration_app.components.dnd import drag_area
 from immigration_app.components.fields import live_select, select_field, text_field
 from immigration_app.components.shell import staff_page
 from immigration_app.components.tables import data_table
-from immigration_app.services.board import Card, Column
+from immigration_app.services.board import Card, Column, StageLimitRow
 from immigration_app.services.board_stats import AgingRow
 from immigration_app.state.board import BoardState as State
 
@@ -154,7 +154,7 @@ def _column_figures(column: Column) -> rx.Component:
 
 
 def _filters() -> rx.Component:
-    return rx.hstack(
+    return rx.flex(
         live_select(
             "Assignee",
             "assignee",
@@ -162,6 +162,15 @@ def _filters() -> rx.Component:
             value=State.assignee,
             on_change=lambda value: State.filter_by("assignee", value),
             empty_label="Anyone",
+            compact=True,
+        ),
+        live_select(
+            "Attorney",
+            "attorney",
+            State.attorney_options,
+            value=State.attorney,
+            on_change=lambda value: State.filter_by("attorney", value),
+            empty_label="Any attorney",
             compact=True,
         ),
         live_select(
@@ -178,9 +187,10 @@ def _filters() -> rx.Component:
             " Only overdue",
             style={"display": "flex", "gap": "8px", "alignItems": "center"},
         ),
+        gap="12px",
         align="end",
-        spacing="4",
         wrap="wrap",
+        width="100%",
     )
 
 
@@ -243,16 +253,65 @@ def _aging_row(row: AgingRow) -> rx.Component:
     )
 
 
+def _limit_row(row: StageLimitRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(row.title),
+        rx.table.cell(rx.cond(row.sla_days != "", row.sla_days + " days", "—")),
+        rx.table.cell(rx.cond(row.wip_limit != "", row.wip_limit, "—")),
+        rx.table.cell(rx.cond(row.skipped_by != "", row.skipped_by, "—")),
+    )
+
+
+def _skip_form() -> rx.Component:
+    return rx.form(
+        rx.flex(
+            select_field(
+                "Cases of type", "skip_case_type", State.type_options, errors=State.errors
+            ),
+            select_field(
+                "Rule",
+                "skip_rule",
+                [("skip", "skips"), ("keep", "goes through")],
+            ),
+            select_field("This stage", "skip_stage", State.stage_options, errors=State.errors),
+            rx.button("Save rule", type="submit", variant="soft"),
+            gap="12px",
+            align="end",
+            wrap="wrap",
+        ),
+        on_submit=State.save_skip,
+    )
+
+
+def _stage_settings() -> rx.Component:
+    return rx.el.section(
+        rx.vstack(
+            rx.heading("Stage limits and skips (admins)", size="4", as_="h2"),
+            _limits_form(),
+            _skip_form(),
+            data_table(
+                "Stage settings",
+                ("Stage", "SLA", "WIP limit", "Skipped by"),
+                rx.foreach(State.limits, _limit_row),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        aria_label="Stage settings",
+        width="100%",
+    )
+
+
 def _limits_form() -> rx.Component:
     return rx.card(
         rx.form(
-            rx.hstack(
-                select_field("Stage", "stage", State.stage_options, errors=State.errors),
+            rx.flex(
+                select_field("Stage to limit", "stage", State.stage_options, errors=State.errors),
                 text_field("SLA (days)", "sla_days", type="number", errors=State.errors),
                 text_field("WIP limit", "wip_limit", type="number", errors=State.errors),
                 rx.button("Save limits", type="submit", variant="soft"),
+                gap="12px",
                 align="end",
-                spacing="3",
                 wrap="wrap",
             ),
             on_submit=State.save_limit,
@@ -279,7 +338,7 @@ def board() -> rx.Component:
             padding_bottom="8px",
         ),
         rx.moment(interval=REFRESH_MS, on_change=State.refresh, display="none"),
-        rx.cond(State.is_admin, _limits_form()),
+        rx.cond(State.is_admin, _stage_settings()),
         rx.grid(
             _flow_chart(),
             _throughput_chart(),

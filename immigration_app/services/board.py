@@ -37,6 +37,7 @@ class BoardFilters:
     """The board's filters as the page sends them; anything unknown is ignored."""
 
     assignee: str = ""  # a staff member's id: the case's attorney or paralegal
+    attorney: str = ""  # the responsible attorney's id
     case_type: str = ""
     only_overdue: bool = False
 
@@ -45,6 +46,8 @@ class BoardFilters:
         if self.assignee.isdigit():
             person = int(self.assignee)
             conditions.append(sa.or_(Case.attorney_id == person, Case.paralegal_id == person))
+        if self.attorney.isdigit():
+            conditions.append(Case.attorney_id == int(self.attorney))
         if self.case_type in catalog.case_types():
             conditions.append(Case.case_type == self.case_type)
         if self.only_overdue:
@@ -190,6 +193,7 @@ class StageLimitRow:
     title: str
     sla_days: str  # "" when none, as the form shows it
     wip_limit: str
+    skipped_by: str  # titles of the case types that skip this stage, "" when none
 
 
 def stage_limits(session: Session) -> dict[str, StageLimit]:
@@ -200,19 +204,47 @@ def stage_limits(session: Session) -> dict[str, StageLimit]:
 
 
 def stage_limit_rows(session: Session) -> list[StageLimitRow]:
-    limits = stage_limits(session)
+    settings = {row.stage: row for row in session.exec(select(StageSetting))}
+    types = catalog.case_types()
     rows = []
     for stage in catalog.stages():
-        limit = limits.get(stage.key, StageLimit(sla_days=None, wip_limit=None))
+        setting = settings.get(stage.key, StageSetting(stage=stage.key))
         rows.append(
             StageLimitRow(
                 stage=stage.key,
                 title=stage.title,
-                sla_days="" if limit.sla_days is None else str(limit.sla_days),
-                wip_limit="" if limit.wip_limit is None else str(limit.wip_limit),
+                sla_days=_text(setting.sla_days),
+                wip_limit=_text(setting.wip_limit),
+                skipped_by=", ".join(
+                    types[key].title for key in setting.skipped_by if key in types
+                ),
             )
         )
     return rows
+
+
+def set_stage_skipped(
+    session: Session, *, actor: Viewer, stage: str, case_type: str, skipped: bool
+) -> None:
+    """An admin says that cases of a type never go through a stage (or do again)."""
+    if actor.role != "admin":
+        raise NotPermitted("Only admins change the board's stages.")
+    if stage not in {known.key for known in catalog.stages()}:
+        raise InvalidInput({"stage": "Choose a stage from the list."})
+    if case_type not in catalog.case_types():
+        raise InvalidInput({"case_type": "Choose a case type from the list."})
+    row = session.get(StageSetting, stage) or StageSetting(stage=stage)
+    kept = [key for key in row.skipped_by if key != case_type]
+    row.skipped_by = [*kept, case_type] if skipped else kept
+    session.add(row)
+    title, kind = catalog.stage_title(stage), catalog.case_types()[case_type].title
+    record_event(
+        session,
+        kind="stage_skips_changed",
+        summary=f"{kind} cases {'skip' if skipped else 'go through'} {title}",
+        actor=actor,
+        after={"stage": stage, "case_type": case_type, "skipped": skipped},
+    )
 
 
 def _limit(raw: str, field: str, most: int) -> int | None:

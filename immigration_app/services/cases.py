@@ -19,6 +19,7 @@ from immigration_app.models import (
     Person,
     ReceiptNumber,
     Role,
+    StageSetting,
     User,
     utcnow,
 )
@@ -246,6 +247,12 @@ def move_case(session: Session, *, actor: Viewer, reference: str, stage: str) ->
         raise InvalidInput({"stage": "Choose a stage from the list."})
     if stage == case.stage:
         return case
+    setting = session.get(StageSetting, stage)
+    if setting is not None and case.case_type in setting.skipped_by:
+        kind = catalog.case_types()[case.case_type]
+        raise InvalidInput(
+            {"stage": f"{kind.title} cases skip {catalog.stage_title(stage)} at this firm."}
+        )
     if (
         stage == "filed_pending"
         and not session.exec(

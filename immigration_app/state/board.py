@@ -13,6 +13,7 @@ from immigration_app.services.board import (
     StageLimitRow,
     board,
     set_stage_limit,
+    set_stage_skipped,
     stage_limit_rows,
 )
 from immigration_app.services.board_stats import AgingRow
@@ -30,6 +31,7 @@ class BoardState(rx.State):
     throughput: list[dict[str, int | str]] = []
     aging: list[AgingRow] = []
     assignee: str = ""
+    attorney: str = ""
     case_type: str = ""
     only_overdue: bool = False
     # How many cards each column shows (its "show more" adds a page).
@@ -37,6 +39,7 @@ class BoardState(rx.State):
     # The card being dragged, set when the drag starts.
     dragging: str = ""
     staff_options: list[tuple[str, str]] = []
+    attorney_options: list[tuple[str, str]] = []
     type_options: list[tuple[str, str]] = [
         (kind.key, kind.title) for kind in catalog.case_types().values()
     ]
@@ -47,7 +50,10 @@ class BoardState(rx.State):
 
     def _filters(self) -> BoardFilters:
         return BoardFilters(
-            assignee=self.assignee, case_type=self.case_type, only_overdue=self.only_overdue
+            assignee=self.assignee,
+            attorney=self.attorney,
+            case_type=self.case_type,
+            only_overdue=self.only_overdue,
         )
 
     async def _reload(self) -> None:
@@ -64,6 +70,9 @@ class BoardState(rx.State):
         self.is_admin = viewer.role == Role.ADMIN
         staff = await call(active_staff)
         self.staff_options = [(str(user.id), user.full_name) for user in staff]
+        self.attorney_options = [
+            (str(user.id), user.full_name) for user in staff if user.role == Role.ATTORNEY
+        ]
         self.limits = await call(stage_limit_rows)
         self.shown, self.dragging, self.errors = {}, "", {}
         await self._reload()
@@ -80,6 +89,8 @@ class BoardState(rx.State):
         value = str(value)[:64]
         if name == "assignee":
             self.assignee = value
+        elif name == "attorney":
+            self.attorney = value
         elif name == "case_type":
             self.case_type = value
         self.shown = {}
@@ -148,3 +159,22 @@ class BoardState(rx.State):
         self.limits = await call(stage_limit_rows)
         await self._reload()
         return rx.toast.success("Stage limits saved.")
+
+    @rx.event
+    @staff_only(Role.ADMIN)
+    async def save_skip(self, form_data: dict):
+        field = form_text(form_data)
+        try:
+            await call(
+                set_stage_skipped,
+                actor=current_viewer(),
+                stage=field.get("skip_stage", ""),
+                case_type=field.get("skip_case_type", ""),
+                skipped=field.get("skip_rule", "") == "skip",
+            )
+        except InvalidInput as error:
+            self.errors = {f"skip_{name}": text for name, text in error.fields.items()}
+            return None
+        self.errors = {}
+        self.limits = await call(stage_limit_rows)
+        return rx.toast.success("Saved: moves into that stage follow the new rule.")

@@ -1,4 +1,5 @@
-"""Board: the firm's SLA and WIP limit per stage.
+"""Board: the firm's SLA and WIP limit per stage, the case types that skip it, and an index
+for reading one kind of event over a window of time.
 
 Revision ID: 0004
 Revises: 0003
@@ -19,13 +20,20 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("case_event", schema=None) as batch_op:
+        batch_op.drop_index("ix_case_event_kind")
+        batch_op.create_index("ix_case_event_kind_time", ["kind", "created_at"], unique=False)
     op.create_table('stage_setting',
     sa.Column('stage', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('sla_days', sa.Integer(), nullable=True),
     sa.Column('wip_limit', sa.Integer(), nullable=True),
+    sa.Column('skipped_by', sa.JSON(), nullable=False),
     sa.PrimaryKeyConstraint('stage')
     )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("case_event", schema=None) as batch_op:
+        batch_op.drop_index("ix_case_event_kind_time")
+        batch_op.create_index("ix_case_event_kind", ["kind"], unique=False)
     op.drop_table('stage_setting')

@@ -12,8 +12,10 @@ from immigration_app.services.board import (
     BoardFilters,
     columns,
     set_stage_limit,
+    set_stage_skipped,
     stage_limit_rows,
 )
+from immigration_app.services.cases import move_case
 from immigration_app.services.errors import InvalidInput, NotPermitted
 from tests.factories import make_case, make_viewer
 
@@ -76,3 +78,24 @@ def test_only_admins_set_stage_limits_and_bad_numbers_are_refused(session):
     set_stage_limit(session, actor=admin, stage="intake", sla_days="5", wip_limit="20")
     intake = next(row for row in stage_limit_rows(session) if row.stage == "intake")
     assert (intake.sla_days, intake.wip_limit) == ("5", "20")
+
+
+def test_a_stage_a_case_type_skips_refuses_its_cases(session):
+    admin, attorney = make_viewer(session, role="admin"), make_viewer(session, role="attorney")
+    case = make_case(session, actor=attorney)  # a naturalization case
+    set_stage_skipped(
+        session, actor=admin, stage="internal_review", case_type=case.case_type, skipped=True
+    )
+    with pytest.raises(InvalidInput) as refused:
+        move_case(session, actor=attorney, reference=case.reference, stage="internal_review")
+    assert "skip Internal review" in refused.value.fields["stage"]
+    row = next(row for row in stage_limit_rows(session) if row.stage == "internal_review")
+    assert row.skipped_by == "Naturalization (N-400)"
+    set_stage_skipped(
+        session, actor=admin, stage="internal_review", case_type=case.case_type, skipped=False
+    )
+    move_case(session, actor=attorney, reference=case.reference, stage="internal_review")
+    with pytest.raises(NotPermitted):
+        set_stage_skipped(
+            session, actor=attorney, stage="intake", case_type=case.case_type, skipped=True
+        )
