@@ -31,10 +31,15 @@ def _deadline_badge(card: Card) -> rx.Component:
     )
 
 
+# Written into the page once: a state var here would be rendered again for every card.
+_MOVE_OPTIONS = [rx.el.option("Move to…", value="")] + [
+    rx.el.option(stage.title, value=stage.key) for stage in catalog.stages()
+]
+
+
 def _move_menu(card: Card) -> rx.Component:
     return rx.el.select(
-        rx.el.option("Move to…", value=""),
-        rx.foreach(State.stage_options, lambda stage: rx.el.option(stage[1], value=stage[0])),
+        *_MOVE_OPTIONS,
         value="",
         on_change=lambda stage: State.move_to(card.reference, stage),
         aria_label="Move " + card.reference + " to",
@@ -49,10 +54,7 @@ def _card(card: Card) -> rx.Component:
                 rx.link(card.client, href="/cases/" + card.reference, weight="medium", size="2"),
                 rx.text(card.case_type, size="1", color_scheme="gray"),
                 rx.hstack(
-                    rx.tooltip(
-                        rx.avatar(fallback=card.initials, size="1", radius="full"),
-                        content=card.assignee,
-                    ),
+                    rx.avatar(fallback=card.initials, size="1", radius="full", title=card.assignee),
                     rx.text(card.days_in_stage, "d in stage", size="1"),
                     _deadline_badge(card),
                     spacing="2",
