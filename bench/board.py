@@ -51,9 +51,10 @@ from immigration_app.models import StageSetting  # noqa: E402
 from immigration_app.services import board_stats  # noqa: E402
 from immigration_app.services.db import get_engine, session_scope  # noqa: E402
 from immigration_app.services.firm import firm_clock  # noqa: E402
+from immigration_app.services.passwords import hash_password  # noqa: E402
 from immigration_app.services.schema import migrate_to_head  # noqa: E402
-from immigration_app.services.users import create_user  # noqa: E402
 
+BENCH_ADMIN = "bench-admin@bench.example"
 BENCH_PASSWORD = secrets.token_urlsafe(16)  # a throwaway admin for the browser run
 
 STAGES = [stage.key for stage in catalog.stages()]
@@ -194,6 +195,18 @@ def _seed_firm(db, now: datetime) -> None:
                 "created_at": now,
             }
             for n in range(1, 16)
+        ]
+        # The admin the browser run signs in as (ids are explicit: no sequence to advance).
+        + [
+            {
+                "id": 99,
+                "email": BENCH_ADMIN,
+                "full_name": "Bench Admin",
+                "password_hash": hash_password(BENCH_PASSWORD),
+                "role": "admin",
+                "is_active": True,
+                "created_at": now,
+            }
         ],
     )
     db.execute(
@@ -336,15 +349,6 @@ def usable_ms() -> float:
     """Headless Chromium: from asking for /board to every column drawn with its cards."""
     from playwright.sync_api import sync_playwright
 
-    with session_scope() as session:
-        create_user(
-            session,
-            email="bench-admin@bench.example",
-            full_name="Bench Admin",
-            role="admin",
-            password=BENCH_PASSWORD,
-            actor=None,
-        )
     port = _free_port()
     server = _serve(port)
     try:
@@ -354,7 +358,7 @@ def usable_ms() -> float:
             )
             page = browser.new_page(base_url=f"http://127.0.0.1:{port}")
             page.goto("/login")
-            page.get_by_label("Email").fill("bench-admin@bench.example")
+            page.get_by_label("Email").fill(BENCH_ADMIN)
             page.get_by_label("Password").fill(BENCH_PASSWORD)
             page.get_by_role("button", name="Sign in").click()
             page.get_by_role("heading", name="Open cases", exact=True).wait_for()

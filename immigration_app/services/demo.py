@@ -8,7 +8,7 @@ from datetime import time, timedelta
 from sqlmodel import Session, select
 
 from immigration_app.models import FirmSettings, User
-from immigration_app.services.cases import MemberInput, add_receipt_number, open_case
+from immigration_app.services.cases import MemberInput, add_receipt_number, move_case, open_case
 from immigration_app.services.deadlines import add_from_trigger
 from immigration_app.services.firm import firm_clock
 from immigration_app.services.people import PersonInput
@@ -40,6 +40,7 @@ class _DemoCase:
     receipt: str = ""
     # What happened, days from today, served by mail: the deadlines follow from the rules.
     event: tuple[str, int, bool] | None = None
+    moves: tuple[str, ...] = ()  # the stages it has been through since intake, in order
     the_paralegals: bool = True
 
 
@@ -65,6 +66,7 @@ _DEMO_CASES = (
         ),
         receipt="IOE0912345678",
         event=("rfe_notice", -82, True),  # mailed: 84 + 3 days, so due in 5 days
+        moves=("collecting_documents", "preparing_forms", "filed_pending", "rfe_noid_response"),
     ),
     _DemoCase(
         "n400-naturalization",
@@ -102,6 +104,7 @@ _DEMO_CASES = (
             ),
         ),
         receipt="WAC2612345678",
+        moves=("collecting_documents", "preparing_forms"),
     ),
     _DemoCase(
         "daca-renewal",
@@ -114,6 +117,7 @@ _DEMO_CASES = (
             ),
         ),
         event=("daca_expiry", 117, False),  # the recommended window closed 3 days ago
+        moves=("collecting_documents",),
         the_paralegals=False,
     ),
     _DemoCase(
@@ -188,4 +192,6 @@ def seed_demo(session: Session) -> tuple[DemoSignIn, ...]:
                 mailed=mailed,
                 **(_APPOINTMENT if trigger.endswith("_appointment") else {}),
             )
+        for stage in demo.moves:
+            move_case(session, actor=attorney, reference=case.reference, stage=stage)
     return DEMO_SIGN_INS
