@@ -155,35 +155,23 @@ def _column_figures(column: Column) -> rx.Component:
     )
 
 
+def _filter(label: str, name: str, options, empty: str) -> rx.Component:
+    return live_select(
+        label,
+        name,
+        options,
+        value=getattr(State, name),
+        on_change=lambda value: State.filter_by(name, value),
+        empty_label=empty,
+        compact=True,
+    )
+
+
 def _filters() -> rx.Component:
     return rx.flex(
-        live_select(
-            "Assignee",
-            "assignee",
-            State.staff_options,
-            value=State.assignee,
-            on_change=lambda value: State.filter_by("assignee", value),
-            empty_label="Anyone",
-            compact=True,
-        ),
-        live_select(
-            "Attorney",
-            "attorney",
-            State.attorney_options,
-            value=State.attorney,
-            on_change=lambda value: State.filter_by("attorney", value),
-            empty_label="Any attorney",
-            compact=True,
-        ),
-        live_select(
-            "Case type",
-            "case_type",
-            State.type_options,
-            value=State.case_type,
-            on_change=lambda value: State.filter_by("case_type", value),
-            empty_label="Any type",
-            compact=True,
-        ),
+        _filter("Assignee", "assignee", State.staff_options, "Anyone"),
+        _filter("Attorney", "attorney", State.attorney_options, "Any attorney"),
+        _filter("Case type", "case_type", State.type_options, "Any type"),
         rx.el.label(
             rx.checkbox(checked=State.only_overdue, on_change=State.show_only_overdue),
             " Only overdue",
