@@ -44,15 +44,15 @@ OTHER_KINDS = ["note_added", "profile_updated", "deadline_added", "receipt_added
 _TMP = use_throwaway_database("board")
 
 import sqlalchemy as sa  # noqa: E402
-from sqlmodel import SQLModel, select  # noqa: E402
+from sqlmodel import SQLModel  # noqa: E402
 
 from immigration_app import catalog  # noqa: E402
-from immigration_app.models import StageSetting  # noqa: E402
 from immigration_app.services import board_stats  # noqa: E402
 from immigration_app.services.db import get_engine, session_scope  # noqa: E402
 from immigration_app.services.firm import firm_clock  # noqa: E402
 from immigration_app.services.passwords import hash_password  # noqa: E402
 from immigration_app.services.schema import migrate_to_head  # noqa: E402
+from immigration_app.services.stages import stage_limits  # noqa: E402
 
 BENCH_ADMIN = "bench-admin@bench.example"
 BENCH_PASSWORD = secrets.token_urlsafe(16)  # a throwaway admin for the browser run
@@ -254,10 +254,7 @@ def board_analytics() -> dict[str, float]:
     with session_scope() as session:
         clock = firm_clock(session)
         now, today, where = datetime.now(UTC), clock.today(), sa.true()
-        limits = {
-            row.stage: board_stats.StageLimit(sla_days=row.sla_days, wip_limit=row.wip_limit)
-            for row in session.exec(select(StageSetting))
-        }
+        limits = stage_limits(session)
         calls: dict[str, Callable[[], object]] = {
             "stage_stats": lambda: board_stats.stage_stats(
                 session, where=where, now=now, limits=limits

@@ -104,11 +104,14 @@ class CaseNote(SQLModel, table=True):
 
 
 class StageSetting(SQLModel, table=True):
-    """The firm's limits for one stage of the board: days a case should stay, cases at once."""
+    """The firm's choices for one catalog stage: its name and place on the board, how long a
+    case should stay in it, how many may sit there at once, and which case types skip it."""
 
     __tablename__ = "stage_setting"
 
     stage: str = Field(max_length=64, primary_key=True)
+    title: str = Field(default="", max_length=64)  # "" keeps the catalog's name
+    position: int | None = None  # None keeps the catalog's order
     sla_days: int | None = None
     wip_limit: int | None = None
     # Case types whose cases never sit in this stage (a move there is refused).

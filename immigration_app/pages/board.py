@@ -9,8 +9,9 @@ from immigration_app.components.dnd import drag_area
 from immigration_app.components.fields import live_select, select_field, text_field
 from immigration_app.components.shell import staff_page
 from immigration_app.components.tables import data_table
-from immigration_app.services.board import Card, Column, StageLimitRow
+from immigration_app.services.board import Card, Column
 from immigration_app.services.board_stats import AgingRow
+from immigration_app.services.stages import StageSettingRow
 from immigration_app.state.board import BoardState as State
 
 REFRESH_MS = 8000  # colleagues' moves appear within this, without a reload
@@ -31,15 +32,10 @@ def _deadline_badge(card: Card) -> rx.Component:
     )
 
 
-# Written into the page once: a state var here would be rendered again for every card.
-_MOVE_OPTIONS = [rx.el.option("Move to…", value="")] + [
-    rx.el.option(stage.title, value=stage.key) for stage in catalog.stages()
-]
-
-
 def _move_menu(card: Card) -> rx.Component:
     return rx.el.select(
-        *_MOVE_OPTIONS,
+        rx.el.option("Move to…", value=""),
+        rx.foreach(State.stage_options, lambda stage: rx.el.option(stage[1], value=stage[0])),
         value="",
         on_change=lambda stage: State.move_to(card.reference, stage),
         aria_label="Move " + card.reference + " to",
@@ -198,7 +194,8 @@ def _flow_chart() -> rx.Component:
             rx.recharts.legend(),
             *[
                 rx.recharts.area(
-                    data_key=stage.title,
+                    data_key=stage.key,
+                    name=State.stage_names[stage.key],
                     stack_id="stages",
                     stroke=f"var(--{colour}-9)",
                     fill=f"var(--{colour}-7)",
@@ -243,12 +240,28 @@ def _aging_row(row: AgingRow) -> rx.Component:
     )
 
 
-def _limit_row(row: StageLimitRow) -> rx.Component:
+def _limit_row(row: StageSettingRow) -> rx.Component:
     return rx.table.row(
+        rx.table.cell(row.position),
         rx.table.cell(row.title),
         rx.table.cell(rx.cond(row.sla_days != "", row.sla_days + " days", "—")),
         rx.table.cell(rx.cond(row.wip_limit != "", row.wip_limit, "—")),
         rx.table.cell(rx.cond(row.skipped_by != "", row.skipped_by, "—")),
+    )
+
+
+def _name_form() -> rx.Component:
+    return rx.form(
+        rx.flex(
+            select_field("Stage to rename", "name_stage", State.stage_options, errors=State.errors),
+            text_field("New name (empty: the default)", "title", errors=State.errors),
+            text_field("Column (1 = first)", "position", type="number", errors=State.errors),
+            rx.button("Save stage", type="submit", variant="soft"),
+            gap="12px",
+            align="end",
+            wrap="wrap",
+        ),
+        on_submit=State.save_name,
     )
 
 
@@ -276,12 +289,13 @@ def _skip_form() -> rx.Component:
 def _stage_settings() -> rx.Component:
     return rx.el.section(
         rx.vstack(
-            rx.heading("Stage limits and skips (admins)", size="4", as_="h2"),
+            rx.heading("Stages: names, order, limits and skips (admins)", size="4", as_="h2"),
+            _name_form(),
             _limits_form(),
             _skip_form(),
             data_table(
                 "Stage settings",
-                ("Stage", "SLA", "WIP limit", "Skipped by"),
+                ("Column", "Stage", "SLA", "WIP limit", "Skipped by"),
                 rx.foreach(State.limits, _limit_row),
             ),
             spacing="3",

@@ -14,19 +14,17 @@ import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from immigration_app import catalog
-from immigration_app.models import Case, CaseMember, Person, StageSetting, User, utcnow
-from immigration_app.services.audit import record_event
+from immigration_app.models import Case, CaseMember, Person, User, utcnow
 from immigration_app.services.board_stats import (
     AgingRow,
-    StageLimit,
     aging,
     cumulative_flow,
     stage_stats,
     weekly_throughput,
 )
-from immigration_app.services.errors import InvalidInput, NotPermitted
 from immigration_app.services.firm import firm_clock
 from immigration_app.services.people import display_name
+from immigration_app.services.stages import firm_stages, stage_limits
 from immigration_app.services.viewer import Viewer, visible_cases
 
 CARDS_PER_PAGE = 50
@@ -142,7 +140,7 @@ def columns(
     )
     staff = {user.id: user.full_name for user in session.exec(select(User))}
     board = []
-    for stage in catalog.stages():
+    for stage in firm_stages(session):
         limit = min(max(shown.get(stage.key, CARDS_PER_PAGE), CARDS_PER_PAGE), 5000)
         rows = session.exec(
             select(Case, Person)
@@ -181,101 +179,4 @@ def _card(case: Case, client: Person, staff: dict, today, now: datetime) -> Card
         days_in_stage=(now - case.stage_entered_at).days,
         deadline_days=(case.next_deadline_on - today).days if case.next_deadline_on else 0,
         has_deadline=case.next_deadline_on is not None,
-    )
-
-
-# --- the firm's limits per stage -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StageLimitRow:
-    stage: str
-    title: str
-    sla_days: str  # "" when none, as the form shows it
-    wip_limit: str
-    skipped_by: str  # titles of the case types that skip this stage, "" when none
-
-
-def stage_limits(session: Session) -> dict[str, StageLimit]:
-    return {
-        row.stage: StageLimit(sla_days=row.sla_days, wip_limit=row.wip_limit)
-        for row in session.exec(select(StageSetting))
-    }
-
-
-def stage_limit_rows(session: Session) -> list[StageLimitRow]:
-    settings = {row.stage: row for row in session.exec(select(StageSetting))}
-    types = catalog.case_types()
-    rows = []
-    for stage in catalog.stages():
-        setting = settings.get(stage.key, StageSetting(stage=stage.key))
-        rows.append(
-            StageLimitRow(
-                stage=stage.key,
-                title=stage.title,
-                sla_days=_text(setting.sla_days),
-                wip_limit=_text(setting.wip_limit),
-                skipped_by=", ".join(
-                    types[key].title for key in setting.skipped_by if key in types
-                ),
-            )
-        )
-    return rows
-
-
-def set_stage_skipped(
-    session: Session, *, actor: Viewer, stage: str, case_type: str, skipped: bool
-) -> None:
-    """An admin says that cases of a type never go through a stage (or do again)."""
-    if actor.role != "admin":
-        raise NotPermitted("Only admins change the board's stages.")
-    if stage not in {known.key for known in catalog.stages()}:
-        raise InvalidInput({"stage": "Choose a stage from the list."})
-    if case_type not in catalog.case_types():
-        raise InvalidInput({"case_type": "Choose a case type from the list."})
-    row = session.get(StageSetting, stage) or StageSetting(stage=stage)
-    kept = [key for key in row.skipped_by if key != case_type]
-    row.skipped_by = [*kept, case_type] if skipped else kept
-    session.add(row)
-    title, kind = catalog.stage_title(stage), catalog.case_types()[case_type].title
-    record_event(
-        session,
-        kind="stage_skips_changed",
-        summary=f"{kind} cases {'skip' if skipped else 'go through'} {title}",
-        actor=actor,
-        after={"stage": stage, "case_type": case_type, "skipped": skipped},
-    )
-
-
-def _limit(raw: str, field: str, most: int) -> int | None:
-    raw = raw.strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or not 1 <= int(raw) <= most:
-        raise InvalidInput({field: f"Leave it empty for none, or enter 1 to {most}."})
-    return int(raw)
-
-
-def set_stage_limit(
-    session: Session, *, actor: Viewer, stage: str, sla_days: str, wip_limit: str
-) -> None:
-    """An admin sets how long a case should sit in a stage, and how many may sit there."""
-    if actor.role != "admin":
-        raise NotPermitted("Only admins set the board's limits.")
-    if stage not in {known.key for known in catalog.stages()}:
-        raise InvalidInput({"stage": "Choose a stage from the list."})
-    sla = _limit(sla_days, "sla_days", 365)
-    wip = _limit(wip_limit, "wip_limit", 10_000)
-    row = session.get(StageSetting, stage) or StageSetting(stage=stage)
-    before = {"sla_days": row.sla_days, "wip_limit": row.wip_limit}
-    row.sla_days, row.wip_limit = sla, wip
-    session.add(row)
-    record_event(
-        session,
-        kind="stage_limits_changed",
-        summary=f"{catalog.stage_title(stage)}: SLA {sla or 'none'} days, "
-        f"WIP limit {wip or 'none'}",
-        actor=actor,
-        before=before,
-        after={"sla_days": sla, "wip_limit": wip},
     )

@@ -31,6 +31,7 @@ from sqlmodel import Session, select
 from immigration_app import catalog
 from immigration_app.models import Case, CaseEvent, CaseMember, Person
 from immigration_app.services.people import display_name
+from immigration_app.services.stages import StageLimit, firm_stages, stage_titles
 
 # The events that put a case into a stage; both carry the new stage in after["stage"].
 OPENED = "case_opened"
@@ -38,14 +39,6 @@ MOVED = "stage_changed"
 FILED_STAGE = "filed_pending"
 DECISION_STAGE = "decision"
 _SECONDS_PER_DAY = 86_400
-
-
-@dataclass(frozen=True)
-class StageLimit:
-    """The firm's limits for a stage: days a case should stay, cases at once (None: no limit)."""
-
-    sla_days: int | None
-    wip_limit: int | None
 
 
 NO_LIMIT = StageLimit(sla_days=None, wip_limit=None)
@@ -124,7 +117,7 @@ def stage_stats(
     """Per catalog stage, in order: how many cases sit there, how long, and whether it clogs."""
     ages = _stage_ages(session, where, now)
     result = []
-    for stage in catalog.stages():
+    for stage in firm_stages(session):
         values = ages.get(stage.key, [])
         median = round(percentile(values, 0.5), 1) if values else None
         p90 = round(percentile(values, 0.9), 1) if values else None
@@ -159,9 +152,10 @@ def _label(day: date) -> str:
 
 
 def _flow_row(day: date, counts: Counter[str]) -> dict[str, int | str]:
+    """One day of the flow, keyed by stage key (the chart names them as the firm does)."""
     row: dict[str, int | str] = {"day": _label(day)}
     for stage in catalog.stages():
-        row[stage.title] = counts[stage.key]
+        row[stage.key] = counts[stage.key]
     return row
 
 
@@ -269,6 +263,7 @@ def weekly_throughput(
 
 def aging(session: Session, *, where, now: datetime, limit: int = 20) -> list[AgingRow]:
     """The open matching cases longest in their current stage, longest first."""
+    titles = stage_titles(session)
     rows = session.exec(
         select(Case.reference, Case.stage, Case.stage_entered_at, Person)
         .outerjoin(CaseMember, (CaseMember.case_id == Case.id) & CaseMember.is_primary_client)
@@ -281,7 +276,7 @@ def aging(session: Session, *, where, now: datetime, limit: int = 20) -> list[Ag
         AgingRow(
             reference=reference,
             client=display_name(client) if client is not None else "",
-            stage_title=catalog.stage_title(stage),
+            stage_title=titles.get(stage, stage),
             days_in_stage=(now - entered_at).days,
         )
         for reference, stage, entered_at, client in rows

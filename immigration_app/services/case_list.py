@@ -39,6 +39,7 @@ from immigration_app.services.people import (
     spoken_name,
 )
 from immigration_app.services.receipts import normalize_receipt_number
+from immigration_app.services.stages import stage_order, stage_titles
 from immigration_app.services.viewer import Viewer, visible_cases
 
 PAGE_SIZE = 50
@@ -206,22 +207,23 @@ def _first_receipt():
     )
 
 
-def _stage_order():
-    stage_order = {stage.key: index for index, stage in enumerate(catalog.stages())}
-    return case(stage_order, value=Case.stage, else_=len(stage_order))
+def _stage_order(session: Session):
+    """The firm's order of stages, not the alphabet."""
+    order = stage_order(session)
+    return case(order, value=Case.stage, else_=len(order))
 
 
 # How to order by each column; built only for the column asked for.
 _SORT_KEYS = {
-    "reference": lambda: Case.reference,
-    "client": lambda: func.lower(Person.family_name),
-    "case_type": lambda: Case.case_type,
+    "reference": lambda _: Case.reference,
+    "client": lambda _: func.lower(Person.family_name),
+    "case_type": lambda _: Case.case_type,
     "stage": _stage_order,
-    "attorney": lambda: _Attorney.full_name,
-    "paralegal": lambda: _Paralegal.full_name,
-    "next_deadline": lambda: Case.next_deadline_on,
-    "receipt_number": _first_receipt,
-    "last_activity": lambda: Case.last_activity_at,
+    "attorney": lambda _: _Attorney.full_name,
+    "paralegal": lambda _: _Paralegal.full_name,
+    "next_deadline": lambda _: Case.next_deadline_on,
+    "receipt_number": lambda _: _first_receipt(),
+    "last_activity": lambda _: Case.last_activity_at,
 }
 SORT_COLUMNS = tuple(_SORT_KEYS)
 
@@ -250,8 +252,8 @@ def _listed(conditions: list):
     )
 
 
-def _ordered(statement, query: CaseQuery):
-    key = _SORT_KEYS[query.sort]()
+def _ordered(session: Session, statement, query: CaseQuery):
+    key = _SORT_KEYS[query.sort](session)
     key = key.desc() if query.descending else key.asc()
     # Empty values (no deadline, no attorney) go last either way; the id keeps pages stable.
     return statement.order_by(key.nulls_last(), Case.id.desc() if query.descending else Case.id)
@@ -278,13 +280,14 @@ def _rows(session: Session, clock: FirmClock, found) -> list[CaseRow]:
         ).all()
     )
     types = catalog.case_types()
+    titles = stage_titles(session)
     today = clock.today()
     return [
         CaseRow(
             reference=row.reference,
             client=spoken_name(row.given_name, row.middle_name, row.family_name),
             case_type=types[row.case_type].title if row.case_type in types else row.case_type,
-            stage=catalog.stage_title(row.stage),
+            stage=titles.get(row.stage, row.stage),
             attorney=row.attorney or "",
             paralegal=row.paralegal or "",
             next_deadline=clock.date(row.next_deadline_on),
@@ -304,9 +307,8 @@ def search_cases(session: Session, *, viewer: Viewer, query: CaseQuery) -> CaseP
     total = session.exec(select(func.count()).select_from(Case).where(*conditions)).one()
     page_count = max(1, -(-total // PAGE_SIZE))
     page = min(query.page, page_count)
-    found = session.exec(
-        _ordered(_listed(conditions), query).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-    )
+    listed = _ordered(session, _listed(conditions), query)
+    found = session.exec(listed.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
     return CasePage(
         rows=_rows(session, clock, found), total=total, page=page, page_count=page_count
     )
@@ -337,7 +339,7 @@ def export_cases_csv(session: Session, *, viewer: Viewer, query: CaseQuery) -> I
     )
     session.commit()  # the export is on record before any of it leaves
     conditions = _filters(query, viewer, clock.today())
-    statement = _ordered(_listed(conditions), query)
+    statement = _ordered(session, _listed(conditions), query)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)

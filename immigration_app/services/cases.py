@@ -19,7 +19,6 @@ from immigration_app.models import (
     Person,
     ReceiptNumber,
     Role,
-    StageSetting,
     User,
     utcnow,
 )
@@ -38,6 +37,7 @@ from immigration_app.services.people import (
     validate_person,
 )
 from immigration_app.services.receipts import normalize_receipt_number
+from immigration_app.services.stages import firm_stages, skipped_by, stage_titles
 from immigration_app.services.viewer import Viewer, visible_case
 
 _REFERENCE_ATTEMPTS = 5
@@ -142,7 +142,7 @@ def open_case(
                 case = Case(
                     reference=_next_reference(session, clock.today().year),
                     case_type=kind.key,
-                    stage=catalog.stages()[0].key,
+                    stage=firm_stages(session)[0].key,
                     attorney_id=attorney_id,
                     paralegal_id=paralegal_id,
                     opened_on=clock.today(),
@@ -247,12 +247,10 @@ def move_case(session: Session, *, actor: Viewer, reference: str, stage: str) ->
         raise InvalidInput({"stage": "Choose a stage from the list."})
     if stage == case.stage:
         return case
-    setting = session.get(StageSetting, stage)
-    if setting is not None and case.case_type in setting.skipped_by:
+    titles = stage_titles(session)
+    if skipped_by(session, stage, case.case_type):
         kind = catalog.case_types()[case.case_type]
-        raise InvalidInput(
-            {"stage": f"{kind.title} cases skip {catalog.stage_title(stage)} at this firm."}
-        )
+        raise InvalidInput({"stage": f"{kind.title} cases skip {titles[stage]} at this firm."})
     if (
         stage == "filed_pending"
         and not session.exec(
@@ -267,7 +265,7 @@ def move_case(session: Session, *, actor: Viewer, reference: str, stage: str) ->
     record_event(
         session,
         kind="stage_changed",
-        summary=f"Moved from {catalog.stage_title(before)} to {catalog.stage_title(stage)}",
+        summary=f"Moved from {titles.get(before, before)} to {titles[stage]}",
         actor=actor,
         case_id=case.id,
         before={"stage": before},
@@ -422,7 +420,7 @@ def _header(session: Session, clock: FirmClock, case: Case, client: Person) -> C
         client=display_name(client),
         case_type=kind.title if kind else case.case_type,
         stage_key=case.stage,
-        stage=catalog.stage_title(case.stage),
+        stage=stage_titles(session).get(case.stage, case.stage),
         attorney_id=str(case.attorney_id or ""),
         attorney=_staff_name(session, case.attorney_id) if case.attorney_id else "",
         paralegal_id=str(case.paralegal_id or ""),

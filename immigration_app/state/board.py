@@ -6,19 +6,18 @@ import reflex as rx
 
 from immigration_app import catalog
 from immigration_app.models import Role
-from immigration_app.services.board import (
-    CARDS_PER_PAGE,
-    BoardFilters,
-    Column,
-    StageLimitRow,
-    board,
-    set_stage_limit,
-    set_stage_skipped,
-    stage_limit_rows,
-)
+from immigration_app.services.board import CARDS_PER_PAGE, BoardFilters, Column, board
 from immigration_app.services.board_stats import AgingRow
 from immigration_app.services.cases import move_case
 from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
+from immigration_app.services.stages import (
+    StageSettingRow,
+    rename_stage,
+    set_stage_limit,
+    set_stage_skipped,
+    stage_options,
+    stage_setting_rows,
+)
 from immigration_app.services.users import active_staff
 from immigration_app.state.auth import current_viewer, staff_only
 from immigration_app.state.forms import form_text
@@ -43,8 +42,9 @@ class BoardState(rx.State):
     type_options: list[tuple[str, str]] = [
         (kind.key, kind.title) for kind in catalog.case_types().values()
     ]
-    stage_options: list[tuple[str, str]] = [(stage.key, stage.title) for stage in catalog.stages()]
-    limits: list[StageLimitRow] = []
+    stage_options: list[tuple[str, str]] = []  # the firm's names and order
+    stage_names: dict[str, str] = {}
+    limits: list[StageSettingRow] = []
     is_admin: bool = False
     errors: dict[str, str] = {}
 
@@ -55,6 +55,12 @@ class BoardState(rx.State):
             case_type=self.case_type,
             only_overdue=self.only_overdue,
         )
+
+    async def _reload_stages(self) -> None:
+        self.stage_options = await call(stage_options)
+        self.stage_names = dict(self.stage_options)
+        self.limits = await call(stage_setting_rows)
+        await self._reload()
 
     async def _reload(self) -> None:
         found = await call(
@@ -73,9 +79,8 @@ class BoardState(rx.State):
         self.attorney_options = [
             (str(user.id), user.full_name) for user in staff if user.role == Role.ATTORNEY
         ]
-        self.limits = await call(stage_limit_rows)
         self.shown, self.dragging, self.errors = {}, "", {}
-        await self._reload()
+        await self._reload_stages()
 
     @rx.event
     @staff_only()
@@ -138,7 +143,7 @@ class BoardState(rx.State):
             await self._reload()
             return rx.toast.error(f"{reference} is not a case you can move.")
         await self._reload()
-        return rx.toast.success(f"{reference} moved to {catalog.stage_title(str(stage))}.")
+        return rx.toast.success(f"{reference} moved to {self.stage_names.get(str(stage), stage)}.")
 
     @rx.event
     @staff_only(Role.ADMIN)
@@ -156,8 +161,7 @@ class BoardState(rx.State):
             self.errors = error.fields
             return None
         self.errors = {}
-        self.limits = await call(stage_limit_rows)
-        await self._reload()
+        await self._reload_stages()
         return rx.toast.success("Stage limits saved.")
 
     @rx.event
@@ -176,5 +180,26 @@ class BoardState(rx.State):
             self.errors = {f"skip_{name}": text for name, text in error.fields.items()}
             return None
         self.errors = {}
-        self.limits = await call(stage_limit_rows)
+        await self._reload_stages()
         return rx.toast.success("Saved: moves into that stage follow the new rule.")
+
+    @rx.event
+    @staff_only(Role.ADMIN)
+    async def save_name(self, form_data: dict):
+        field = form_text(form_data)
+        try:
+            await call(
+                rename_stage,
+                actor=current_viewer(),
+                stage=field.get("name_stage", ""),
+                title=field.get("title", ""),
+                position=field.get("position", ""),
+            )
+        except InvalidInput as error:
+            self.errors = {
+                f"name_{key}" if key == "stage" else key: text for key, text in error.fields.items()
+            }
+            return None
+        self.errors = {}
+        await self._reload_stages()
+        return rx.toast.success("Stage saved; every list and the board use the new name and order.")

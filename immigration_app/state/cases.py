@@ -31,6 +31,7 @@ from immigration_app.services.people import (
     search_people,
     validate_person,
 )
+from immigration_app.services.stages import stage_options
 from immigration_app.services.users import active_staff
 from immigration_app.state.auth import current_viewer, staff_only
 from immigration_app.state.forms import form_text
@@ -65,7 +66,7 @@ class CaseState(rx.State):
     may_assign: bool = False
     attorneys: list[tuple[str, str]] = []
     paralegals: list[tuple[str, str]] = []
-    stages: list[tuple[str, str]] = [(stage.key, stage.title) for stage in catalog.stages()]
+    stages: list[tuple[str, str]] = []  # the firm's names and order
     editing_person_id: int = 0
     edit_profile: dict[str, str] = {}
     errors: dict[str, str] = {}
@@ -95,6 +96,7 @@ class CaseState(rx.State):
         self.timeline = list(workspace.timeline)
         self.event_kinds = list(workspace.event_kinds)
         self.notes = list(workspace.notes)
+        self.stages = await call(stage_options)
         self.may_assign = can_assign(viewer)
         if self.may_assign:
             staff = await call(active_staff)

@@ -20,6 +20,7 @@ from immigration_app.services.case_list import (
     search_cases,
     workload,
 )
+from immigration_app.services.stages import stage_options
 from immigration_app.services.users import active_staff
 from immigration_app.state.auth import current_viewer, staff_only
 from immigration_app.state.services import call
@@ -28,12 +29,13 @@ _FILTER_PARAMS = {"q", "stage", "type", "assignee", "mine", "show"}
 
 
 def _search_cases_and_panels(session, *, viewer, query):
-    """The page's three reads, in one transaction."""
+    """The page's reads, in one transaction."""
     return (
         search_cases(session, viewer=viewer, query=query),
         my_work(session, viewer=viewer),
         workload(session, viewer=viewer),
         active_staff(session),
+        stage_options(session),
     )
 
 
@@ -49,7 +51,7 @@ class DashboardState(rx.State):
     assignees: list[tuple[str, str]] = []
     loaded: bool = False
 
-    stage_options: list[tuple[str, str]] = [(stage.key, stage.title) for stage in catalog.stages()]
+    stage_options: list[tuple[str, str]] = []  # the firm's names and order
     type_options: list[tuple[str, str]] = [
         (kind.key, kind.title) for kind in catalog.case_types().values()
     ]
@@ -65,7 +67,7 @@ class DashboardState(rx.State):
         return bool(_FILTER_PARAMS & set(self.params))
 
     async def _show(self, query: CaseQuery):
-        page, work, load, staff = await call(
+        page, work, load, staff, stages = await call(
             _search_cases_and_panels, viewer=current_viewer(), query=query
         )
         shown = query.changed(page=page.page)
@@ -73,6 +75,7 @@ class DashboardState(rx.State):
         self.rows, self.total = page.rows, page.total
         self.page, self.page_count = page.page, page.page_count
         self.work = work
+        self.stage_options = stages
         self.workload = [dataclasses.asdict(entry) for entry in load]
         self.assignees = [
             (str(user.id), user.full_name)

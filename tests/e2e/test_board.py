@@ -48,3 +48,19 @@ def test_a_refused_move_says_why_and_the_card_stays(page: Page):
             "listitem", name=re.compile(re.escape(reference))
         )
     ).to_be_visible()
+
+
+def test_an_admin_renames_a_stage_and_the_board_follows(page: Page):
+    sign_in_to_dashboard(page, demo("admin"))
+    page.get_by_role("link", name="Board").click()
+    settings = page.get_by_role("region", name="Stage settings")
+    settings.get_by_label("Stage to rename").select_option(label="Decision")
+    settings.get_by_label(re.compile("^New name")).fill("Decided")
+    settings.get_by_role("button", name="Save stage").click()
+    expect(page.get_by_role("region", name="Decided", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="Decided", level=2)).to_be_visible()
+
+    settings.get_by_label("Stage to rename").select_option(label="Decided")
+    settings.get_by_label(re.compile("^New name")).fill("")
+    settings.get_by_role("button", name="Save stage").click()
+    expect(page.get_by_role("region", name="Decision", exact=True)).to_be_visible()

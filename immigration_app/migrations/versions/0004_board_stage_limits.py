@@ -1,5 +1,5 @@
-"""Board: the firm's SLA and WIP limit per stage, the case types that skip it, and an index
-for reading one kind of event over a window of time.
+"""Board: the firm's name, order, SLA and WIP limit per stage, the case types that skip it,
+and an index for reading one kind of event over a window of time.
 
 Revision ID: 0004
 Revises: 0003
@@ -25,6 +25,8 @@ def upgrade() -> None:
         batch_op.create_index("ix_case_event_kind_time", ["kind", "created_at"], unique=False)
     op.create_table('stage_setting',
     sa.Column('stage', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=True),
     sa.Column('sla_days', sa.Integer(), nullable=True),
     sa.Column('wip_limit', sa.Integer(), nullable=True),
     sa.Column('skipped_by', sa.JSON(), nullable=False),

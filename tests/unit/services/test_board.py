@@ -7,16 +7,16 @@ import sqlalchemy as sa
 
 from immigration_app import catalog
 from immigration_app.models import Case, utcnow
-from immigration_app.services.board import (
-    CARDS_PER_PAGE,
-    BoardFilters,
-    columns,
+from immigration_app.services.board import CARDS_PER_PAGE, BoardFilters, columns
+from immigration_app.services.case_list import CaseQuery, search_cases
+from immigration_app.services.cases import case_workspace, move_case
+from immigration_app.services.errors import InvalidInput, NotPermitted
+from immigration_app.services.stages import (
+    rename_stage,
     set_stage_limit,
     set_stage_skipped,
-    stage_limit_rows,
+    stage_setting_rows,
 )
-from immigration_app.services.cases import move_case
-from immigration_app.services.errors import InvalidInput, NotPermitted
 from tests.factories import make_case, make_viewer
 
 
@@ -76,7 +76,7 @@ def test_only_admins_set_stage_limits_and_bad_numbers_are_refused(session):
     with pytest.raises(InvalidInput):
         set_stage_limit(session, actor=admin, stage="intake", sla_days="five", wip_limit="")
     set_stage_limit(session, actor=admin, stage="intake", sla_days="5", wip_limit="20")
-    intake = next(row for row in stage_limit_rows(session) if row.stage == "intake")
+    intake = next(row for row in stage_setting_rows(session) if row.stage == "intake")
     assert (intake.sla_days, intake.wip_limit) == ("5", "20")
 
 
@@ -89,7 +89,7 @@ def test_a_stage_a_case_type_skips_refuses_its_cases(session):
     with pytest.raises(InvalidInput) as refused:
         move_case(session, actor=attorney, reference=case.reference, stage="internal_review")
     assert "skip Internal review" in refused.value.fields["stage"]
-    row = next(row for row in stage_limit_rows(session) if row.stage == "internal_review")
+    row = next(row for row in stage_setting_rows(session) if row.stage == "internal_review")
     assert row.skipped_by == "Naturalization (N-400)"
     set_stage_skipped(
         session, actor=admin, stage="internal_review", case_type=case.case_type, skipped=False
@@ -98,4 +98,31 @@ def test_a_stage_a_case_type_skips_refuses_its_cases(session):
     with pytest.raises(NotPermitted):
         set_stage_skipped(
             session, actor=attorney, stage="intake", case_type=case.case_type, skipped=True
+        )
+
+
+def test_an_admin_renames_and_reorders_stages_and_every_list_follows(session):
+    admin = make_viewer(session, role="admin")
+    case = make_case(session, actor=admin)
+    rename_stage(session, actor=admin, stage="intake", title="  New  matter ", position="")
+    rename_stage(session, actor=admin, stage="decision", title="", position="1")
+    board = columns(session, viewer=admin, filters=BoardFilters(), shown={})
+    assert [column.stage for column in board][:2] == ["decision", "intake"]
+    assert board[1].title == "New matter"
+    assert search_cases(session, viewer=admin, query=CaseQuery()).rows[0].stage == "New matter"
+    assert case_workspace(session, viewer=admin, reference=case.reference).header.stage == (
+        "New matter"
+    )
+    with pytest.raises(InvalidInput) as refused:
+        rename_stage(session, actor=admin, stage="decision", title="new matter", position="")
+    assert "already" in refused.value.fields["title"]
+    with pytest.raises(InvalidInput):
+        rename_stage(session, actor=admin, stage="decision", title="", position="99")
+    with pytest.raises(NotPermitted):
+        rename_stage(
+            session,
+            actor=make_viewer(session, role="attorney"),
+            stage="intake",
+            title="x",
+            position="",
         )

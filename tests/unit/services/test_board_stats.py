@@ -14,13 +14,13 @@ from sqlmodel import select
 from immigration_app import catalog
 from immigration_app.models import Case, CaseEvent
 from immigration_app.services.board_stats import (
-    StageLimit,
     aging,
     cumulative_flow,
     percentile,
     stage_stats,
     weekly_throughput,
 )
+from immigration_app.services.stages import StageLimit
 from tests.factories import make_case, make_viewer
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -212,7 +212,7 @@ def _recount(session, where, days: int) -> list[dict]:
                 stage_of[event.case_id] = event.after["stage"]
         counts = Counter(stage_of.values())
         row = {"day": day.strftime("%m/%d")}
-        row.update({stage.title: counts[stage.key] for stage in catalog.stages()})
+        row.update({stage.key: counts[stage.key] for stage in catalog.stages()})
         rows.append(row)
     return rows
 
@@ -235,7 +235,7 @@ def test_cumulative_flow_equals_replaying_every_event_forward(session):
     open_now = Counter(session.exec(select(Case.stage).where(Case.closed_on.is_(None))).all())
     today_row = cumulative_flow(session, where=sa.true(), today=TODAY, time_zone=CHICAGO)[-1]
     assert today_row == {"day": "03/20"} | {
-        stage.title: open_now[stage.key] for stage in catalog.stages()
+        stage.key: open_now[stage.key] for stage in catalog.stages()
     }
 
 
@@ -246,17 +246,17 @@ def test_cumulative_flow_places_a_midnight_move_on_the_day_it_starts(session):
         row["day"]: row
         for row in cumulative_flow(session, where=sa.true(), today=TODAY, time_zone=CHICAGO)
     }
-    assert flow["03/07"]["Intake"] == 1
-    assert flow["03/08"]["Preparing forms"] == 1
-    assert flow["03/14"]["Preparing forms"] == 1
-    assert flow["03/15"]["Internal review"] == 1
+    assert flow["03/07"]["intake"] == 1
+    assert flow["03/08"]["preparing_forms"] == 1
+    assert flow["03/14"]["preparing_forms"] == 1
+    assert flow["03/15"]["internal_review"] == 1
 
 
 def test_cumulative_flow_shows_no_case_before_it_was_opened(session):
     attorney = make_viewer(session, role="attorney")
     _open_case_at(session, attorney, _local("2026-03-18", 9))
     flow = cumulative_flow(session, where=sa.true(), today=TODAY, time_zone=CHICAGO, days=5)
-    assert [row["Intake"] for row in flow] == [0, 0, 1, 1, 1]
+    assert [row["intake"] for row in flow] == [0, 0, 1, 1, 1]
 
 
 # --- throughput ----------------------------------------------------------------------------------
