@@ -108,7 +108,6 @@ class Message(SQLModel, table=True):
     sent_at: datetime | None = optional_time_field()
     delivered_to: str = Field(default="", max_length=500)
     last_error: str = Field(default="", max_length=500)
-    read_at: datetime | None = optional_time_field()
     created_at: datetime = now_field(index=True)
 
 

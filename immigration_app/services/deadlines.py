@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time
 
+from babel.dates import format_time
 from sqlmodel import Session, func, select
 
 from immigration_app import catalog
@@ -427,7 +428,7 @@ def case_deadlines(session: Session, *, viewer: Viewer, reference: str) -> list[
     for deadline in rows:
         when_place = ""
         if deadline.starts_at_local:
-            when_place = f"{deadline.starts_at_local:%I:%M %p}".lstrip("0")
+            when_place = format_time(deadline.starts_at_local, format="short", locale="en_US")
         if deadline.place:
             when_place = f"{when_place} at {deadline.place}" if when_place else deadline.place
         closed = ""
