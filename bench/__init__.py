@@ -27,3 +27,40 @@ def use_throwaway_database(name: str) -> Path:
     else:
         os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'bench.db'}"
     return folder
+
+
+def insert_firm(db, *, attorneys: int, paralegals: int, extra_staff: list[dict] | None = None):
+    """The bench firm's settings and staff (ids 1.., attorneys first), by bulk insert.
+
+    Call after `use_throwaway_database` and after the app's models are imported.
+    """
+    from datetime import UTC, datetime
+
+    from sqlmodel import SQLModel
+
+    tables = SQLModel.metadata.tables
+    now = datetime.now(UTC)
+    db.execute(
+        tables["firm_settings"].insert(),
+        [
+            {
+                "name": "Bench firm",
+                "address": "",
+                "time_zone": "America/Chicago",
+                "date_format": "MM/DD/YYYY",
+            }
+        ],
+    )
+    staff = [
+        {
+            "id": n,
+            "email": f"staff{n}@bench.example",
+            "full_name": f"Staff Member {n:02d}",
+            "password_hash": "x",
+            "role": "attorney" if n <= attorneys else "paralegal",
+            "is_active": True,
+            "created_at": now,
+        }
+        for n in range(1, attorneys + paralegals + 1)
+    ]
+    db.execute(tables["app_user"].insert(), staff + (extra_staff or []))

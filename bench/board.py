@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bench import use_throwaway_database
+from bench import insert_firm, use_throwaway_database
 
 ACTIVE_CASES = 2000
 CLOSED_CASES = 3000
@@ -171,44 +171,17 @@ def _other_events(count: int, cases: int, now: datetime, rng: random.Random) -> 
 
 
 def _seed_firm(db, now: datetime) -> None:
-    db.execute(
-        _table("firm_settings").insert(),
-        [
-            {
-                "name": "Bench firm",
-                "address": "",
-                "time_zone": "America/Chicago",
-                "date_format": "MM/DD/YYYY",
-            }
-        ],
-    )
-    db.execute(
-        _table("app_user").insert(),
-        [
-            {
-                "id": n,
-                "email": f"staff{n}@bench.example",
-                "full_name": f"Staff Member {n:02d}",
-                "password_hash": "x",
-                "role": "attorney" if n <= 5 else "paralegal",
-                "is_active": True,
-                "created_at": now,
-            }
-            for n in range(1, 16)
-        ]
-        # The admin the browser run signs in as (ids are explicit: no sequence to advance).
-        + [
-            {
-                "id": 99,
-                "email": BENCH_ADMIN,
-                "full_name": "Bench Admin",
-                "password_hash": hash_password(BENCH_PASSWORD),
-                "role": "admin",
-                "is_active": True,
-                "created_at": now,
-            }
-        ],
-    )
+    # The admin the browser run signs in as (ids are explicit: no sequence to advance).
+    admin = {
+        "id": 99,
+        "email": BENCH_ADMIN,
+        "full_name": "Bench Admin",
+        "password_hash": hash_password(BENCH_PASSWORD),
+        "role": "admin",
+        "is_active": True,
+        "created_at": now,
+    }
+    insert_firm(db, attorneys=5, paralegals=10, extra_staff=[admin])
     db.execute(
         _table("stage_setting").insert(),
         [

@@ -21,7 +21,7 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 
-from bench import use_throwaway_database
+from bench import insert_firm, use_throwaway_database
 
 CASES = int(os.environ.get("BENCH_CASES", "50000"))
 PEOPLE_PER_CASE = 5
@@ -85,30 +85,7 @@ def seed(rng: random.Random) -> dict:
     types = list(catalog.case_types())
     stages = [stage.key for stage in catalog.stages()]
     with engine.begin() as db:
-        db.execute(
-            _table("firm_settings").insert(),
-            [
-                {
-                    "name": "Bench firm",
-                    "address": "",
-                    "time_zone": "America/Chicago",
-                    "date_format": "MM/DD/YYYY",
-                }
-            ],
-        )
-        staff = [
-            {
-                "id": n,
-                "email": f"staff{n}@bench.example",
-                "full_name": f"Staff Member {n:02d}",
-                "password_hash": "x",
-                "role": "attorney" if n <= 5 else "paralegal",
-                "is_active": True,
-                "created_at": now,
-            }
-            for n in range(1, 16)
-        ]
-        db.execute(_table("app_user").insert(), staff)
+        insert_firm(db, attorneys=5, paralegals=10)
         a_numbers, receipts = [], []
         batch = 2000
         for start in range(0, CASES, batch):

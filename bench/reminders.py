@@ -22,7 +22,7 @@ import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 
-from bench import use_throwaway_database
+from bench import insert_firm, use_throwaway_database
 
 SMALL, LARGE = 10_000, int(os.environ.get("BENCH_DEADLINES", "100000"))
 LEADS = (30, 14, 7, 1)
@@ -48,29 +48,6 @@ from immigration_app.services.sweep import (  # noqa: E402
 
 def _table(name: str) -> sa.Table:
     return SQLModel.metadata.tables[name]
-
-
-def seed_firm(db) -> None:
-    now = datetime.now(UTC)
-    db.execute(
-        _table("firm_settings").insert(),
-        [{"name": "Bench firm", "time_zone": "America/Chicago", "date_format": "MM/DD/YYYY"}],
-    )
-    db.execute(
-        _table("app_user").insert(),
-        [
-            {
-                "id": n,
-                "email": f"staff{n}@bench.example",
-                "full_name": f"Staff Member {n}",
-                "password_hash": "x",
-                "role": "attorney" if n <= 3 else "paralegal",
-                "is_active": True,
-                "created_at": now,
-            }
-            for n in range(1, 10)
-        ],
-    )
 
 
 def seed_deadlines(db, first: int, last: int) -> None:
@@ -222,7 +199,7 @@ def measure(deadlines: int) -> tuple[float, float, int]:
 def main() -> None:
     migrate_to_head()
     with get_engine().begin() as db:
-        seed_firm(db)
+        insert_firm(db, attorneys=3, paralegals=6)
         seed_deadlines(db, 1, SMALL)
     small_ms, small_baseline, small_sent = measure(SMALL)
     with get_engine().begin() as db:
