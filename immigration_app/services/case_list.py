@@ -25,10 +25,12 @@ from immigration_app.models import (
     CaseMember,
     Deadline,
     DeadlineStatus,
+    Message,
     Person,
     ReceiptNumber,
     Role,
     User,
+    utcnow,
 )
 from immigration_app.services.audit import record_event
 from immigration_app.services.errors import InvalidInput
@@ -395,6 +397,20 @@ def my_work(session: Session, *, viewer: Viewer) -> list[WorkItem]:
         result.append(
             WorkItem(label=label, count=count, href=query.url(), urgent=urgent and count > 0)
         )
+    # The in-app side of staff reminders: what was sent to this person lately.
+    reminded = session.exec(
+        select(func.count())
+        .select_from(Message)
+        .where(
+            Message.recipient_user_id == viewer.id,
+            Message.created_at >= utcnow() - timedelta(days=7),
+        )
+    ).one()
+    result.append(
+        WorkItem(
+            label="Reminders to you, 7 days", count=reminded, href="/outbox?mine=1", urgent=False
+        )
+    )
     return result
 
 

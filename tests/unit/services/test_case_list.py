@@ -2,9 +2,10 @@ from datetime import timedelta
 from typing import NamedTuple
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import select
 
-from immigration_app.models import Case, CaseEvent, CaseMember, OtherName
+from immigration_app.models import Case, CaseEvent, CaseMember, OtherName, Reminder, utcnow
 from immigration_app.services.case_list import (
     PAGE_SIZE,
     CaseQuery,
@@ -28,6 +29,7 @@ from immigration_app.services.people import (
     refresh_search_tokens,
     search_people,
 )
+from immigration_app.services.reminders import messages_for_due
 from immigration_app.services.viewer import Viewer
 from tests.factories import make_case, make_viewer
 
@@ -232,6 +234,26 @@ def test_my_work_counts_only_my_cases_and_links_to_the_view(session, firm):
     assert items["Overdue"].count == 1  # nguyen is unassigned, so not the paralegal's work
     assert items["Overdue"].urgent
     assert items["Overdue"].href == "/?mine=1&show=overdue"
+
+
+def test_my_work_counts_the_reminders_sent_to_me_this_week(session, firm):
+    attorney, paralegal, other, lopez, nguyen, okafor = firm
+    add_deadline(
+        session,
+        actor=attorney,
+        case_id=lopez.id,
+        title="RFE",
+        due_on=firm_clock(session).today() + timedelta(days=3),
+    )
+    session.exec(sa.update(Reminder).values(due_at=utcnow() - timedelta(minutes=1)))
+    messages_for_due(session, utcnow(), limit=100)  # the 1-day and overdue reminders
+    session.flush()
+    items = {item.label: item for item in my_work(session, viewer=paralegal)}
+    reminded = items["Reminders to you, 7 days"]
+    assert (reminded.count, reminded.href) == (2, "/outbox?mine=1")
+    assert {i.label: i for i in my_work(session, viewer=other)}[
+        "Reminders to you, 7 days"
+    ].count == 0
 
 
 def test_workload_counts_open_cases_and_this_weeks_deadlines_per_person(session, firm):
