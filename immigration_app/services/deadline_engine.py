@@ -109,18 +109,20 @@ def describe_day(day: date) -> str:
 # --- Dates as people type and read them ------------------------------------------------
 
 
-def parse_date(text: str, date_format: str = "MM/DD/YYYY") -> date:
-    """Read a typed date strictly: the firm's format, a 4-digit year, a day that exists."""
+def parse_date(text: str, date_format: str = "MM/DD/YYYY", *, field: str = "date") -> date:
+    """Read a typed date strictly: the firm's format, a 4-digit year, a day that exists.
+
+    A refusal names `field`, so the message shows beside the control that sent the date."""
     pattern = _strftime_pattern(date_format)
     typed = (text or "").strip()
     if not typed:
-        raise InvalidInput({"date": "Enter a date."})
+        raise InvalidInput({field: "Enter a date."})
     if not re.fullmatch(_shape(pattern), typed):
-        raise InvalidInput({"date": f"Enter the date as {date_format}."})
+        raise InvalidInput({field: f"Enter the date as {date_format}."})
     try:
         return datetime.strptime(typed, pattern).date()
     except ValueError:
-        raise InvalidInput({"date": f"{typed} is not a real date."}) from None
+        raise InvalidInput({field: f"{typed} is not a real date."}) from None
 
 
 def format_date(day: date, date_format: str = "MM/DD/YYYY") -> str:

@@ -7,6 +7,7 @@ from datetime import date, time
 import reflex as rx
 
 from immigration_app.services.calendar import FEED_PATH, create_feed
+from immigration_app.services.deadline_engine import parse_date
 from immigration_app.services.deadlines import (
     DeadlineView,
     TriggerChoice,
@@ -25,17 +26,9 @@ from immigration_app.state.forms import form_text
 from immigration_app.state.services import call
 
 
-def _day(raw: str, field: str, *, required: bool = False) -> date | None:
-    """A date from an <input type=date> (ISO); an impossible one is the user's to fix."""
-    raw = raw.strip()
-    if not raw:
-        if required:
-            raise InvalidInput({field: "Enter the date."})
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput({field: f"{raw} is not a real date."}) from None
+def _day(raw: str, field: str) -> date | None:
+    """A date from an <input type=date> (ISO), or None when left empty."""
+    return parse_date(raw, "YYYY-MM-DD", field=field) if raw.strip() else None
 
 
 def _clock_time(raw: str) -> time | None:
