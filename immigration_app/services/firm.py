@@ -56,9 +56,15 @@ US_TIME_ZONES = (
 )
 
 
+def lead_days(text: str) -> tuple[int, ...]:
+    """The reminder lead times: "30, 14,7 ,1" -> (30, 14, 7, 1), largest first, no repeats;
+    blank means none. ValueError when the text is not whole days."""
+    return tuple(sorted({int(part) for part in text.replace(" ", "").split(",") if part}))[::-1]
+
+
 def _lead_days_text(text: str) -> str:
-    """ "30, 14,7 ,1" -> "30,14,7,1" (largest first, no repeats); ValueError when not days."""
-    days = sorted({int(part) for part in text.replace(" ", "").split(",") if part}, reverse=True)
+    """ "30, 14,7 ,1" -> "30,14,7,1"; ValueError when not at most 8 days of 0 to 365."""
+    days = lead_days(text)
     if len(days) > 8 or any(not 0 <= day <= 365 for day in days):
         raise ValueError(text)
     return ",".join(str(day) for day in days)

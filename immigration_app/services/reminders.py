@@ -32,7 +32,7 @@ from immigration_app.models import (
     Role,
     User,
 )
-from immigration_app.services.firm import FirmClock, firm_clock, firm_settings
+from immigration_app.services.firm import FirmClock, firm_clock, firm_settings, lead_days
 from immigration_app.services.people import display_name
 from immigration_app.services.templates import render, template_text
 from immigration_app.settings import get_settings
@@ -52,11 +52,6 @@ APPOINTMENT_TITLES = {
 def _appointment_title(deadline: Deadline, language: str | None) -> str:
     titles = APPOINTMENT_TITLES.get(deadline.rule_key, {})
     return titles.get(language or "en", deadline.title)
-
-
-def lead_days(text: str) -> tuple[int, ...]:
-    """The firm's lead times, e.g. "30,14,7,1" -> (30, 14, 7, 1); blank means none."""
-    return tuple(sorted({int(part) for part in text.replace(" ", "").split(",") if part}))[::-1]
 
 
 def _at(clock: FirmClock, day: date, hour: time) -> datetime:
