@@ -261,7 +261,7 @@ def move_case(session: Session, *, actor: Viewer, reference: str, stage: str) ->
     before = case.stage
     case.stage, case.stage_entered_at = stage, utcnow()
     session.add(case)
-    reminders.stage_changed(session, case)
+    reminders.replan_status_updates(session, case)
     record_event(
         session,
         kind="stage_changed",

@@ -123,7 +123,7 @@ def set_status_update_every(session: Session, *, actor: Viewer, reference: str, 
         return
     case.no_update_every_days = days
     session.add(case)
-    reminders.stage_changed(session, case)  # re-plans the next note from today
+    reminders.replan_status_updates(session, case)  # the next note counts from today
     record_event(
         session,
         kind="status_updates_changed",

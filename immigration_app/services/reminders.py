@@ -118,7 +118,7 @@ def cancel_for_deadline(session: Session, deadline_id: int) -> None:
     )
 
 
-def stage_changed(session: Session, case: Case) -> None:
+def replan_status_updates(session: Session, case: Case) -> None:
     """While a case is pending with the government the client hears from us every N days."""
     session.exec(
         sa.update(Reminder)

@@ -43,10 +43,13 @@ class BoardState(rx.State):
         (kind.key, kind.title) for kind in catalog.case_types().values()
     ]
     stage_options: list[tuple[str, str]] = []  # the firm's names and order
-    stage_names: dict[str, str] = {}
     limits: list[StageSettingRow] = []
     is_admin: bool = False
     errors: dict[str, str] = {}
+
+    @rx.var
+    def stage_names(self) -> dict[str, str]:
+        return dict(self.stage_options)
 
     def _filters(self) -> BoardFilters:
         return BoardFilters(
@@ -58,7 +61,6 @@ class BoardState(rx.State):
 
     async def _reload_stages(self) -> None:
         self.stage_options = await call(stage_options)
-        self.stage_names = dict(self.stage_options)
         self.limits = await call(stage_setting_rows)
         await self._reload()
 
@@ -143,7 +145,9 @@ class BoardState(rx.State):
             await self._reload()
             return rx.toast.error(f"{reference} is not a case you can move.")
         await self._reload()
-        return rx.toast.success(f"{reference} moved to {self.stage_names.get(str(stage), stage)}.")
+        return rx.toast.success(
+            f"{reference} moved to {dict(self.stage_options).get(str(stage), stage)}."
+        )
 
     @rx.event
     @staff_only(Role.ADMIN)
