@@ -130,3 +130,22 @@ def live_select(
         style=style if compact else _SELECT_STYLE,
     )
     return _labelled(label, name, control, errors)
+
+
+def inline_form(*fields: rx.Component, action: str, on_submit, key=None) -> rx.Component:
+    """A one-line form: its fields side by side, then the submit button.
+
+    Typed values stay on an error; pass `key` (a state counter bumped on success) to clear them.
+    """
+    return rx.form(
+        rx.hstack(
+            *fields,
+            rx.button(action, type="submit", variant="soft"),
+            align="end",
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=on_submit,
+        key=key,
+        width="100%",
+    )

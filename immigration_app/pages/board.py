@@ -6,7 +6,7 @@ import reflex as rx
 
 from immigration_app import catalog
 from immigration_app.components.dnd import drag_area
-from immigration_app.components.fields import live_select, select_field, text_field
+from immigration_app.components.fields import inline_form, live_select, select_field, text_field
 from immigration_app.components.shell import staff_page
 from immigration_app.components.tables import data_table
 from immigration_app.services.board import Card, Column
@@ -251,37 +251,21 @@ def _limit_row(row: StageSettingRow) -> rx.Component:
 
 
 def _name_form() -> rx.Component:
-    return rx.form(
-        rx.flex(
-            select_field("Stage to rename", "name_stage", State.stage_options, errors=State.errors),
-            text_field("New name (empty: the default)", "title", errors=State.errors),
-            text_field("Column (1 = first)", "position", type="number", errors=State.errors),
-            rx.button("Save stage", type="submit", variant="soft"),
-            gap="12px",
-            align="end",
-            wrap="wrap",
-        ),
+    return inline_form(
+        select_field("Stage to rename", "name_stage", State.stage_options, errors=State.errors),
+        text_field("New name (empty: the default)", "title", errors=State.errors),
+        text_field("Column (1 = first)", "position", type="number", errors=State.errors),
+        action="Save stage",
         on_submit=State.save_name,
     )
 
 
 def _skip_form() -> rx.Component:
-    return rx.form(
-        rx.flex(
-            select_field(
-                "Cases of type", "skip_case_type", State.type_options, errors=State.errors
-            ),
-            select_field(
-                "Rule",
-                "skip_rule",
-                [("skip", "skips"), ("keep", "goes through")],
-            ),
-            select_field("This stage", "skip_stage", State.stage_options, errors=State.errors),
-            rx.button("Save rule", type="submit", variant="soft"),
-            gap="12px",
-            align="end",
-            wrap="wrap",
-        ),
+    return inline_form(
+        select_field("Cases of type", "skip_case_type", State.type_options, errors=State.errors),
+        select_field("Rule", "skip_rule", [("skip", "skips"), ("keep", "goes through")]),
+        select_field("This stage", "skip_stage", State.stage_options, errors=State.errors),
+        action="Save rule",
         on_submit=State.save_skip,
     )
 
@@ -308,16 +292,11 @@ def _stage_settings() -> rx.Component:
 
 def _limits_form() -> rx.Component:
     return rx.card(
-        rx.form(
-            rx.flex(
-                select_field("Stage to limit", "stage", State.stage_options, errors=State.errors),
-                text_field("SLA (days)", "sla_days", type="number", errors=State.errors),
-                text_field("WIP limit", "wip_limit", type="number", errors=State.errors),
-                rx.button("Save limits", type="submit", variant="soft"),
-                gap="12px",
-                align="end",
-                wrap="wrap",
-            ),
+        inline_form(
+            select_field("Stage to limit", "stage", State.stage_options, errors=State.errors),
+            text_field("SLA (days)", "sla_days", type="number", errors=State.errors),
+            text_field("WIP limit", "wip_limit", type="number", errors=State.errors),
+            action="Save limits",
             on_submit=State.save_limit,
         ),
         rx.text(

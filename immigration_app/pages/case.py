@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from immigration_app.components.fields import select_field, text_area, text_field
+from immigration_app.components.fields import inline_form, select_field, text_area, text_field
 from immigration_app.components.profile import profile_fields
 from immigration_app.components.shell import staff_page
 from immigration_app.pages.case_deadlines import deadlines_tab, messages_tab
@@ -25,24 +25,8 @@ def _or_none(value, none_text: str = "Not assigned"):
     return rx.cond(value != "", value, none_text)
 
 
-def _inline_form(*fields: rx.Component, action: str, on_submit) -> rx.Component:
-    """A one-line form on the case header: typed values stay on an error, clear on success."""
-    return rx.form(
-        rx.hstack(
-            *fields,
-            rx.button(action, type="submit", variant="soft"),
-            align="end",
-            spacing="3",
-            width="100%",
-        ),
-        on_submit=on_submit,
-        key=CaseState.form_version,
-        width="100%",
-    )
-
-
 def _stage_form() -> rx.Component:
-    return _inline_form(
+    return inline_form(
         select_field(
             "Stage",
             "stage",
@@ -52,12 +36,13 @@ def _stage_form() -> rx.Component:
         ),
         action="Move case",
         on_submit=CaseState.move,
+        key=CaseState.form_version,
     )
 
 
 def _assignment_form() -> rx.Component:
     header = CaseState.header
-    return _inline_form(
+    return inline_form(
         select_field(
             "Responsible attorney",
             "attorney_id",
@@ -76,15 +61,17 @@ def _assignment_form() -> rx.Component:
         ),
         action="Save assignment",
         on_submit=CaseState.assign,
+        key=CaseState.form_version,
     )
 
 
 def _receipt_form() -> rx.Component:
-    return _inline_form(
+    return inline_form(
         text_field("Add a receipt number", "receipt_number", errors=CaseState.errors),
         text_field("Form (e.g. I-130)", "receipt_form", errors=CaseState.errors),
         action="Add receipt number",
         on_submit=CaseState.add_receipt,
+        key=CaseState.form_version,
     )
 
 

@@ -6,6 +6,7 @@ import reflex as rx
 
 from immigration_app.components.fields import (
     field_error,
+    inline_form,
     live_select,
     select_field,
     text_area,
@@ -218,23 +219,17 @@ def _case_feed() -> rx.Component:
 
 
 def _status_updates() -> rx.Component:
-    return rx.form(
-        rx.hstack(
-            text_field(
-                "While USCIS has the case, email the client a status note every … days (0 = never)",
-                "every_days",
-                type="number",
-                errors=State.errors,
-                default_value=State.status_every_days.to_string(),
-            ),
-            rx.button("Save", type="submit", variant="soft"),
-            align="end",
-            spacing="3",
-            width="100%",
+    return inline_form(
+        text_field(
+            "While USCIS has the case, email the client a status note every … days (0 = never)",
+            "every_days",
+            type="number",
+            errors=State.errors,
+            default_value=State.status_every_days.to_string(),
         ),
+        action="Save",
         on_submit=State.save_status_every,
         key=State.form_version,
-        width="100%",
     )
 
 
