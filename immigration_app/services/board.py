@@ -24,7 +24,7 @@ from immigration_app.services.board_stats import (
 )
 from immigration_app.services.firm import firm_clock
 from immigration_app.services.people import display_name
-from immigration_app.services.stages import firm_stages, stage_limits
+from immigration_app.services.stages import firm_stages, number_text, stage_limits
 from immigration_app.services.viewer import Viewer, visible_cases
 
 CARDS_PER_PAGE = 50
@@ -87,10 +87,6 @@ class Board:
     aging: list[AgingRow]
 
 
-def _text(value) -> str:
-    return "" if value is None else f"{value:g}"
-
-
 def board(
     session: Session, *, viewer: Viewer, filters: BoardFilters, shown: Mapping[str, int]
 ) -> Board:
@@ -105,10 +101,10 @@ def board(
     with_stats = [
         replace(
             column,
-            median_days=_text(stats[column.stage].median_days),
-            p90_days=_text(stats[column.stage].p90_days),
-            sla_days=_text(stats[column.stage].sla_days),
-            wip_limit=_text(stats[column.stage].wip_limit),
+            median_days=number_text(stats[column.stage].median_days),
+            p90_days=number_text(stats[column.stage].p90_days),
+            sla_days=number_text(stats[column.stage].sla_days),
+            wip_limit=number_text(stats[column.stage].wip_limit),
             bottleneck=stats[column.stage].bottleneck,
             reason=stats[column.stage].reason,
         )

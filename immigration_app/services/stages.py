@@ -72,8 +72,9 @@ def stage_order(session: Session) -> dict[str, int]:
     return {stage.key: index for index, stage in enumerate(firm_stages(session))}
 
 
-def _text(value) -> str:
-    return "" if value is None else str(value)
+def number_text(value: float | None) -> str:
+    """A number as a form or a column shows it: "" for none, "14" not "14.0"."""
+    return "" if value is None else f"{value:g}"
 
 
 def _admin_only(actor: Viewer) -> None:
@@ -149,8 +150,8 @@ def stage_setting_rows(session: Session) -> list[StageSettingRow]:
                 stage=stage.key,
                 title=stage.title,
                 position=str(place),
-                sla_days=_text(setting.sla_days),
-                wip_limit=_text(setting.wip_limit),
+                sla_days=number_text(setting.sla_days),
+                wip_limit=number_text(setting.wip_limit),
                 skipped_by=", ".join(
                     types[key].title for key in setting.skipped_by if key in types
                 ),

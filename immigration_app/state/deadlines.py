@@ -41,12 +41,15 @@ def _clock_time(raw: str) -> time | None:
         raise InvalidInput({"starts_at": f"{raw} is not a time of day."}) from None
 
 
+_TRIGGERS = trigger_choices()  # catalog data: the same for every case and every user
+
+
 class CaseDeadlinesState(rx.State):
     reference: str = ""
     deadlines: list[DeadlineView] = []
     messages: list[MessageView] = []
-    triggers: list[TriggerChoice] = trigger_choices()
-    trigger_options: list[tuple[str, str]] = [(t.key, t.label) for t in trigger_choices()]
+    triggers: list[TriggerChoice] = _TRIGGERS
+    trigger_options: list[tuple[str, str]] = [(t.key, t.label) for t in _TRIGGERS]
     trigger: str = ""
     closing_id: int = 0
     errors: dict[str, str] = {}
