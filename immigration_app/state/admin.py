@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from immigration_app import catalog
-from immigration_app.models import DATE_FORMATS, Role
+from immigration_app.models import DATE_FORMATS, FirmSettings, Role
 from immigration_app.services.deadlines import BufferRow, buffers, set_buffer_days
 from immigration_app.services.errors import InvalidInput, NotFound
 from immigration_app.services.firm import US_TIME_ZONES, firm_settings, update_firm_settings
@@ -79,6 +79,9 @@ class TeamState(rx.State):
         return outcome
 
 
+_FORM_FIELDS = ("name", "address", "time_zone", "date_format", "phone", "staff_reminder_lead_days")
+
+
 class FirmSettingsState(rx.State):
     name: str = ""
     address: str = ""
@@ -93,33 +96,34 @@ class FirmSettingsState(rx.State):
         (key, kind.title) for key, kind in catalog.case_types().items()
     ]
     errors: dict[str, str] = {}
-    # Bumped on every load: the form is redrawn with the saved values as its defaults.
+    # Bumped when a load finds other values than the form shows: the form is redrawn with the
+    # saved values as its defaults. An unchanged load leaves the form alone, so whatever the
+    # admin has started typing on a page they came back to survives the load.
     version: int = 0
+
+    def _show(self, settings: FirmSettings) -> None:
+        if any(getattr(self, field) != getattr(settings, field) for field in _FORM_FIELDS):
+            for field in _FORM_FIELDS:
+                setattr(self, field, getattr(settings, field))
+            self.version += 1
 
     @rx.event
     @staff_only(Role.ADMIN)
     async def load(self):
-        settings = await call(firm_settings)
-        self.name, self.address = settings.name, settings.address
-        self.time_zone, self.date_format = settings.time_zone, settings.date_format
-        self.phone, self.staff_reminder_lead_days = (
-            settings.phone,
-            settings.staff_reminder_lead_days,
-        )
+        self._show(await call(firm_settings))
         zones = list(US_TIME_ZONES)
         if self.time_zone not in zones:
             zones.append(self.time_zone)
         self.time_zones = [(zone, zone.replace("_", " ")) for zone in zones]
         self.buffers = await call(buffers)
         self.errors = {}
-        self.version += 1
 
     @rx.event
     @staff_only(Role.ADMIN)
     async def save(self, form_data: dict):
         field = form_text(form_data)
         try:
-            await call(
+            settings = await call(
                 update_firm_settings,
                 actor=current_viewer(),
                 name=field.get("name", ""),
@@ -133,9 +137,7 @@ class FirmSettingsState(rx.State):
             self.errors = error.fields
             return
         self.errors = {}
-        self.phone = field.get("phone", "").strip()
-        self.name, self.address = field["name"].strip(), field.get("address", "").strip()
-        self.time_zone, self.date_format = field["time_zone"], field["date_format"]
+        self._show(settings)
         return rx.toast.success("Firm settings saved.")
 
     @rx.event
