@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
 import os
 from dataclasses import dataclass, field
@@ -26,6 +28,26 @@ def _number(env, name: str, default: str, kind: type[int] | type[float], low: fl
         what = "a whole number" if kind is int else "a number"
         raise ValueError(f"{name} must be {what} from {low:g} to {high:g}, not {raw!r}.")
     return value
+
+
+def _document_key(env) -> bytes | None:
+    """DOCUMENT_KEY: 32 random bytes in base64. The value itself never goes in an error message."""
+    raw = (env.get("DOCUMENT_KEY") or "").strip()
+    if not raw:
+        return None  # the key file under DATA_DIR is used instead
+    # URL-safe base64 is the documented form; the standard alphabet (what `openssl rand -base64`
+    # prints) and missing "=" padding are forgiven, as neither is ambiguous.
+    text = raw.replace("+", "-").replace("/", "_")
+    try:
+        key = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True)
+    except (binascii.Error, ValueError):
+        key = b""
+    if len(key) != 32:
+        raise ValueError(
+            "DOCUMENT_KEY must be 32 random bytes in URL-safe base64 (44 characters); "
+            "make one with: openssl rand -base64 32"
+        )
+    return key
 
 
 def _smtp_security(env) -> str:
@@ -69,11 +91,25 @@ class Settings:
     app_url: str = "http://localhost:3000"
     # Off when an admin runs `immigration-app sweep` from cron instead.
     scheduler_enabled: bool = True
+    # Documents are encrypted at rest with this AES-256 key. None means DATA_DIR/document.key,
+    # created on first use. Losing the key loses every stored document.
+    document_key: bytes | None = field(default=None, repr=False)
+    upload_limit_mb: int = 25
 
     @property
     def outbox_dir(self) -> Path:
         """Where messages go as .eml files when no SMTP server is configured."""
         return self.data_dir / "outbox"
+
+    @property
+    def documents_dir(self) -> Path:
+        """Encrypted document blobs, and the staging folder for uploads in progress."""
+        return self.data_dir / "documents"
+
+    @property
+    def document_key_file(self) -> Path:
+        """The document key when DOCUMENT_KEY is not set (base64 text, mode 0600)."""
+        return self.data_dir / "document.key"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -90,6 +126,8 @@ class Settings:
             secure_cookies=_flag(env.get("SECURE_COOKIES", "false")),
             app_url=(env.get("APP_URL") or "http://localhost:3000").strip().rstrip("/"),
             scheduler_enabled=_flag(env.get("SCHEDULER_ENABLED", "true")),
+            document_key=_document_key(env),
+            upload_limit_mb=_number(env, "UPLOAD_LIMIT_MB", "25", int, 1, 2048),
             **cls._mail_settings(env),
         )
 
