@@ -46,6 +46,16 @@ class Stage:
     key: str
     title: str
     waiting_on: str = ""  # "client" or "review" while a case waits on someone outside staff work
+    # Where the case stands and what comes next, as the client portal says it.
+    client_now_en: str = ""
+    client_next_en: str = ""
+    client_now_es: str = ""
+    client_next_es: str = ""
+
+    def client_words(self, language: str) -> tuple[str, str]:
+        if language == "es":
+            return self.client_now_es, self.client_next_es
+        return self.client_now_en, self.client_next_en
 
 
 def _read(name: str) -> dict:
@@ -77,3 +87,18 @@ def stage_title(key: str) -> str:
 def stages_waiting_on(party: str) -> tuple[str, ...]:
     """Keys of the stages in which a case waits on `party` ("client" or "review")."""
     return tuple(stage.key for stage in stages() if stage.waiting_on == party)
+
+
+PORTAL_LANGUAGES = ("en", "es")
+
+
+@functools.cache
+def portal_text() -> dict[str, dict[str, str]]:
+    """The client portal's words per language. Both languages must say the same things."""
+    text = _read("portal_text.toml")
+    english = set(text["en"])
+    for language in PORTAL_LANGUAGES:
+        if set(text[language]) != english:
+            missing = sorted(english ^ set(text[language]))
+            raise ValueError(f"portal_text.toml [{language}] differs from [en] in: {missing}")
+    return {language: dict(text[language]) for language in PORTAL_LANGUAGES}

@@ -38,6 +38,8 @@ class Case(SQLModel, table=True):
     next_deadline_on: date | None = Field(default=None, index=True)
     # While the case is pending with the government the client hears from us this often (0 = never).
     no_update_every_days: int = 14
+    # While documents are missing the client is reminded this often (0 = never).
+    document_reminder_every_days: int = 7
     last_activity_at: datetime = now_field(index=True)
     created_by_id: int | None = Field(default=None, foreign_key="app_user.id")
 

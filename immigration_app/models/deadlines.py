@@ -131,6 +131,9 @@ class CaseTypeSetting(SQLModel, table=True):
 
     case_type: str = Field(max_length=64, primary_key=True)
     buffer_days: int = 14
+    # Set once an admin edits this type's checklist: its items then live in
+    # checklist_template_item instead of coming from the catalog.
+    checklist_edited: bool = False
 
 
 class CalendarFeed(SQLModel, table=True):
