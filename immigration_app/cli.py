@@ -56,10 +56,12 @@ def seed_demo_firm(
                 return
             typer.secho("This database already has users; nothing was added.", err=True)
             raise typer.Exit(code=1)
-        sign_ins = seed_demo(session)
+        firm = seed_demo(session)
     typer.echo("Demo firm created. Sign in at the app with:")
-    for sign_in in sign_ins:
+    for sign_in in firm.sign_ins:
         typer.echo(f"  {sign_in.role:<10} {sign_in.email:<32} {sign_in.password}")
+    # The link's token is kept only as a hash: this is the one time it can be shown.
+    typer.echo(f"Client portal (demo): {firm.portal_url}")
 
 
 @app.command()

@@ -22,12 +22,14 @@ from immigration_app.services.board_stats import (
     stage_stats,
     weekly_throughput,
 )
+from immigration_app.services.documents import missing_counts
 from immigration_app.services.firm import firm_clock
 from immigration_app.services.people import display_name
 from immigration_app.services.stages import firm_stages, number_text, stage_limits
 from immigration_app.services.viewer import Viewer, visible_cases
 
 CARDS_PER_PAGE = 50
+_IDS_PER_QUERY = 1000
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class Card:
     days_in_stage: int
     deadline_days: int  # days to the next deadline (negative: overdue)
     has_deadline: bool
+    missing_docs: int = 0  # required documents still needed from the client, or sent back
 
 
 @dataclass(frozen=True)
@@ -135,10 +138,11 @@ def columns(
         session.exec(select(Case.stage, func.count()).where(where).group_by(Case.stage)).all()
     )
     staff = {user.id: user.full_name for user in session.exec(select(User))}
-    board = []
-    for stage in firm_stages(session):
+    stages = firm_stages(session)
+    found = {}
+    for stage in stages:
         limit = min(max(shown.get(stage.key, CARDS_PER_PAGE), CARDS_PER_PAGE), 5000)
-        rows = session.exec(
+        found[stage.key] = session.exec(
             select(Case, Person)
             .join(CaseMember, (CaseMember.case_id == Case.id) & CaseMember.is_primary_client)
             .join(Person, Person.id == CaseMember.person_id)
@@ -146,12 +150,23 @@ def columns(
             .order_by(Case.stage_entered_at, Case.id)
             .limit(limit)
         ).all()
+    # One grouped query for every card on the board (in chunks only past a thousand cards,
+    # to stay under the database's limit of query parameters), never one per card.
+    shown_ids = [case.id for rows in found.values() for case, _ in rows]
+    missing: dict[int, int] = {}
+    for start in range(0, len(shown_ids), _IDS_PER_QUERY):
+        missing |= missing_counts(session, shown_ids[start : start + _IDS_PER_QUERY])
+    board = []
+    for stage in stages:
         board.append(
             Column(
                 stage=stage.key,
                 title=stage.title,
                 total=totals.get(stage.key, 0),
-                cards=[_card(case, client, staff, today, now) for case, client in rows],
+                cards=[
+                    _card(case, client, staff, today, now, missing.get(case.id, 0))
+                    for case, client in found[stage.key]
+                ],
                 median_days="",
                 p90_days="",
                 sla_days="",
@@ -163,7 +178,7 @@ def columns(
     return board
 
 
-def _card(case: Case, client: Person, staff: dict, today, now: datetime) -> Card:
+def _card(case: Case, client: Person, staff: dict, today, now: datetime, missing_docs: int) -> Card:
     kind = catalog.case_types().get(case.case_type)
     assignee = staff.get(case.paralegal_id) or staff.get(case.attorney_id) or ""
     return Card(
@@ -175,4 +190,5 @@ def _card(case: Case, client: Person, staff: dict, today, now: datetime) -> Card
         days_in_stage=(now - case.stage_entered_at).days,
         deadline_days=(case.next_deadline_on - today).days if case.next_deadline_on else 0,
         has_deadline=case.next_deadline_on is not None,
+        missing_docs=missing_docs,
     )

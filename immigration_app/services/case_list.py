@@ -33,6 +33,7 @@ from immigration_app.models import (
     utcnow,
 )
 from immigration_app.services.audit import record_event
+from immigration_app.services.documents import missing_counts
 from immigration_app.services.errors import InvalidInput
 from immigration_app.services.firm import FirmClock, firm_clock
 from immigration_app.services.people import (
@@ -130,6 +131,7 @@ class CaseRow:
     overdue: bool
     receipt_number: str
     last_activity: str
+    missing_docs: int = 0  # required documents still needed from the client, or sent back
 
 
 @dataclass(frozen=True)
@@ -272,7 +274,9 @@ def _days_left(due: date | None, today: date) -> str:
     return f"{-days} day{'s' if days != -1 else ''} overdue"
 
 
-def _rows(session: Session, clock: FirmClock, found) -> list[CaseRow]:
+def _rows(
+    session: Session, clock: FirmClock, found, *, with_missing: bool = False
+) -> list[CaseRow]:
     found = list(found)
     receipts: dict[int, str] = dict(
         session.exec(
@@ -281,6 +285,8 @@ def _rows(session: Session, clock: FirmClock, found) -> list[CaseRow]:
             .group_by(ReceiptNumber.case_id)
         ).all()
     )
+    # One grouped query for the whole page, never one per row.
+    missing = missing_counts(session, [row.id for row in found]) if with_missing else {}
     types = catalog.case_types()
     titles = stage_titles(session)
     today = clock.today()
@@ -297,6 +303,7 @@ def _rows(session: Session, clock: FirmClock, found) -> list[CaseRow]:
             overdue=row.next_deadline_on is not None and row.next_deadline_on < today,
             receipt_number=receipts.get(row.id, ""),
             last_activity=clock.moment(row.last_activity_at),
+            missing_docs=missing.get(row.id, 0),
         )
         for row in found
     ]
@@ -312,7 +319,10 @@ def search_cases(session: Session, *, viewer: Viewer, query: CaseQuery) -> CaseP
     listed = _ordered(session, _listed(conditions), query)
     found = session.exec(listed.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
     return CasePage(
-        rows=_rows(session, clock, found), total=total, page=page, page_count=page_count
+        rows=_rows(session, clock, found, with_missing=True),
+        total=total,
+        page=page,
+        page_count=page_count,
     )
 
 

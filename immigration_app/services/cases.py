@@ -24,8 +24,10 @@ from immigration_app.models import (
 )
 from immigration_app.services import deadlines, reminders
 from immigration_app.services.audit import record_event
+from immigration_app.services.checklists import instantiate_checklist
 from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
 from immigration_app.services.firm import FirmClock, firm_clock
+from immigration_app.services.intake import HistoryLine, client_answers, history_lines
 from immigration_app.services.people import (
     PROFILE_LABELS,
     PersonInput,
@@ -41,6 +43,8 @@ from immigration_app.services.stages import firm_stages, skipped_by, stage_title
 from immigration_app.services.viewer import Viewer, visible_case
 
 _REFERENCE_ATTEMPTS = 5
+# What a client can answer in the portal, as the staff profile names it.
+_ANSWER_LABELS = {**PROFILE_LABELS, "addresses": "Addresses", "employment": "Employment"}
 MAX_NOTE_LENGTH = 20_000
 
 
@@ -171,6 +175,9 @@ def open_case(
                 is_primary_client=is_client,
             )
         )
+    session.flush()
+    instantiate_checklist(session, case)
+    reminders.replan_document_reminders(session, case)
     for person, _, _ in people:
         deadlines.follow_profile_dates(session, actor=actor, person_id=person.id)
     client = next(person for person, _, is_client in people if is_client)
@@ -370,6 +377,12 @@ class MemberView:
     last_arrival: str  # likewise
     i94_until: str
     profile: dict[str, str]  # field name -> stored value, as the edit form shows it
+    # What the client answered through the portal: profile field names, "addresses" and
+    # "employment"; and the same as labels for one line of text.
+    from_client: tuple[str, ...] = ()
+    client_answered: str = ""
+    addresses: tuple[HistoryLine, ...] = ()
+    employment: tuple[HistoryLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -453,9 +466,17 @@ def case_workspace(
             last_arrival=clock.date(entry["last_arrival_date"]),
             i94_until=clock.date(entry["i94_admit_until"]),
             profile=dataclasses.asdict(PersonInput.of(session, person)),
+            from_client=tuple(sorted(answered)),
+            client_answered=", ".join(
+                label for name, label in _ANSWER_LABELS.items() if name in answered
+            ),
+            addresses=tuple(histories["addresses"]),
+            employment=tuple(histories["employment"]),
         )
         for member, person in rows
         for entry in (latest_entry_dates(session, person.id),)
+        for answered in (client_answers(session, person.id),)
+        for histories in (history_lines(session, person.id, clock),)
     )
     events = select(CaseEvent).where(CaseEvent.case_id == case.id)
     if event_kind:

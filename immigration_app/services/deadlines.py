@@ -6,6 +6,7 @@ drifts and every deadline's reminders are planned or cancelled with it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
 
@@ -104,36 +105,64 @@ def buffers(session: Session) -> list[BufferRow]:
     ]
 
 
-MAX_STATUS_UPDATE_DAYS = 90
+MAX_INTERVAL_DAYS = 90
 
 
-def status_update_every(session: Session, *, viewer: Viewer, reference: str) -> int:
-    return visible_case(session, viewer=viewer, reference=reference).no_update_every_days
+@dataclass(frozen=True)
+class ClientInterval:
+    """A "tell the client every N days" setting of a case (0 = never)."""
+
+    column: str  # the Case field holding N
+    what: str  # how the timeline names it
+    replan: Callable[[Session, Case], None]  # the chain restarts, counting from today
 
 
-def set_status_update_every(session: Session, *, actor: Viewer, reference: str, days: int) -> None:
-    """How often the client hears "still pending" while USCIS has the case (0 = never)."""
+CLIENT_INTERVALS = {
+    "status_updates": ClientInterval(
+        "no_update_every_days",
+        "Client status emails while pending",
+        reminders.replan_status_updates,
+    ),
+    "document_reminders": ClientInterval(
+        "document_reminder_every_days",
+        "Client reminders of missing documents",
+        reminders.replan_document_reminders,
+    ),
+}
+
+
+def client_intervals(session: Session, *, viewer: Viewer, reference: str) -> dict[str, int]:
+    case = visible_case(session, viewer=viewer, reference=reference)
+    return {key: getattr(case, interval.column) for key, interval in CLIENT_INTERVALS.items()}
+
+
+def set_client_interval(
+    session: Session, *, actor: Viewer, reference: str, which: str, days: int
+) -> None:
+    """How often the client hears from us: a status note while USCIS has the case, or a
+    reminder of the documents still missing."""
     case = visible_case(session, viewer=actor, reference=reference)
-    if not 0 <= days <= MAX_STATUS_UPDATE_DAYS:
-        raise InvalidInput(
-            {"every_days": f"Choose between 0 (never) and {MAX_STATUS_UPDATE_DAYS} days."}
-        )
-    before = case.no_update_every_days
+    interval = CLIENT_INTERVALS.get(which)
+    if interval is None:
+        raise InvalidInput({which: "Choose a known kind of client email."})
+    if not 0 <= days <= MAX_INTERVAL_DAYS:
+        raise InvalidInput({which: f"Choose between 0 (never) and {MAX_INTERVAL_DAYS} days."})
+    before = getattr(case, interval.column)
     if before == days:
         return
-    case.no_update_every_days = days
+    setattr(case, interval.column, days)
     session.add(case)
-    reminders.replan_status_updates(session, case)  # the next note counts from today
+    interval.replan(session, case)
     record_event(
         session,
-        kind="status_updates_changed",
-        summary=f"Client status emails while pending: every {before} → {days} days"
+        kind="client_interval_changed",
+        summary=f"{interval.what}: every {before} → {days} days"
         if days
-        else "Client status emails while pending: turned off",
+        else f"{interval.what}: turned off",
         actor=actor,
         case_id=case.id,
-        before={"every_days": before},
-        after={"every_days": days},
+        before={which: before},
+        after={which: days},
     )
 
 
@@ -297,10 +326,10 @@ def close_deadline(
 
 
 def _close(
-    session: Session, deadline: Deadline, actor: Viewer, outcome: DeadlineStatus, note: str
+    session: Session, deadline: Deadline, actor: Viewer | None, outcome: DeadlineStatus, note: str
 ) -> None:
     deadline.status = outcome
-    deadline.closed_by_id, deadline.closed_at = actor.id, utcnow()
+    deadline.closed_by_id, deadline.closed_at = (actor.id if actor else None), utcnow()
     deadline.closed_note = note
     session.add(deadline)
     reminders.cancel_for_deadline(session, deadline.id)
@@ -317,7 +346,7 @@ def _close(
     )
 
 
-def follow_profile_dates(session: Session, *, actor: Viewer, person_id: int) -> None:
+def follow_profile_dates(session: Session, *, actor: Viewer | None, person_id: int) -> None:
     """Keep the deadlines that follow dates on a person's profile (an I-94 admit-until, a
     last arrival) in step with them, on each open case the person is on. A changed date
     waives the old deadline with a note saying why and makes the new one."""
@@ -337,7 +366,7 @@ def follow_profile_dates(session: Session, *, actor: Viewer, person_id: int) -> 
 
 def _follow(
     session: Session,
-    actor: Viewer,
+    actor: Viewer | None,
     case: Case,
     person: Person,
     trigger: DeadlineTrigger,

@@ -18,6 +18,7 @@ from sqlmodel import Session, and_, or_, select
 from immigration_app.models import Message, MessageStatus
 from immigration_app.services.db import session_scope
 from immigration_app.services.mail import MailFailure, compose, deliver, retry_delay
+from immigration_app.services.portal import withhold_token
 from immigration_app.settings import Settings
 
 # A claim older than this belongs to a sweep that died mid-send; SMTP gives up long before.
@@ -96,6 +97,7 @@ def deliver_due(now: datetime, settings: Settings, limit: int = 200) -> Delivery
                 message.id,
                 status=MessageStatus.SENT,
                 sent_at=now,
+                body=withhold_token(message.body),
                 delivered_to=where[:500],
                 last_error="",
             )

@@ -14,6 +14,7 @@ from sqlmodel import Session, delete, or_, select
 from immigration_app.models import (
     Case,
     CaseMember,
+    ClientAnswer,
     Language,
     OtherName,
     Person,
@@ -306,11 +307,18 @@ def _shown(value) -> str:
 
 
 def update_person(
-    session: Session, *, actor: Viewer, person: Person, data: PersonInput, client_address: str = ""
+    session: Session,
+    *,
+    actor: Viewer | None,
+    person: Person,
+    data: PersonInput,
+    client_address: str = "",
+    actor_label: str | None = None,
 ) -> list[str]:
     """Save a profile edit; each case the person is on gets one event with before and after.
 
-    Returns the labels of the fields that changed (none: nothing is written).
+    `actor` is the staff member editing; None with an `actor_label` for the client's own edit
+    through the portal. Returns the labels of the fields that changed (none: nothing is written).
     """
     clean = validate_person(data)
     stored = {name: getattr(person, name) for name in _COLUMNS}
@@ -344,6 +352,14 @@ def update_person(
             before=before,
             after={name: _shown(clean[name]) for name in changed},
             client_address=client_address,
+            actor_label=actor_label,
+        )
+    if actor is not None:
+        # Staff changed these answers: they are no longer as the client gave them.
+        session.exec(
+            delete(ClientAnswer).where(
+                ClientAnswer.person_id == person.id, ClientAnswer.field.in_(changed)
+            )
         )
     return labels
 

@@ -32,8 +32,10 @@ from immigration_app.models import (
     Role,
     User,
 )
+from immigration_app.services.documents import outstanding_by_member
 from immigration_app.services.firm import FirmClock, firm_clock, firm_settings, lead_days
 from immigration_app.services.people import display_name
+from immigration_app.services.portal import issue_reminder_link, portal_url
 from immigration_app.services.templates import render, template_text
 from immigration_app.settings import get_settings
 
@@ -41,6 +43,8 @@ STAFF_SENDING_HOUR = time(8, 0)  # staff reminders land before the working day s
 CLIENT_SENDING_HOUR = time(10, 0)  # clients hear from us mid-morning, never at night
 APPOINTMENT_LEAD_DAYS = (7, 1)
 PENDING_WITH_GOVERNMENT = "filed_pending"
+# Once the application is assembled or with the government, the checklist is not chased.
+STAGES_WITHOUT_DOCUMENT_REMINDERS = ("ready_to_file", "filed_pending", "decision")
 LOCALES = {"en": "en_US", "es": "es_US"}
 # What a client's appointment is called in their language (staff titles come from the rules).
 APPOINTMENT_TITLES = {
@@ -149,6 +153,36 @@ def _plan_no_update(session: Session, clock: FirmClock, case: Case, after: date)
     )
 
 
+def replan_document_reminders(session: Session, case: Case) -> None:
+    """While documents are missing the client hears from us every N days (0 = never)."""
+    session.exec(
+        sa.update(Reminder)
+        .where(
+            Reminder.case_id == case.id,
+            Reminder.kind == "client_documents_missing",
+            Reminder.status == ReminderStatus.PENDING,
+        )
+        .values(status=ReminderStatus.CANCELLED)
+    )
+    clock = firm_clock(session)
+    _plan_documents_missing(session, clock, case, clock.today())
+
+
+def _plan_documents_missing(session: Session, clock: FirmClock, case: Case, after: date) -> None:
+    if case.document_reminder_every_days <= 0 or case.closed_on is not None:
+        return
+    day = after + timedelta(days=case.document_reminder_every_days)
+    _plan(
+        session,
+        Reminder(
+            key=f"case:{case.id}:documents_missing:{day.isoformat()}",
+            kind="client_documents_missing",
+            case_id=case.id,
+            due_at=_at(clock, day, CLIENT_SENDING_HOUR),
+        ),
+    )
+
+
 # --- the sweep's first half: due occurrences become messages -------------------------------
 
 
@@ -234,6 +268,8 @@ class _Context:
         if deadline is not None and deadline.status != DeadlineStatus.OPEN:
             return []
         client = self.clients.get(case.id)
+        if reminder.kind == "client_documents_missing":
+            return self._documents_messages(reminder, case)
         if reminder.kind.startswith("staff_"):
             values = self._case_values(case, client, None) | self._deadline_values(deadline, None)
             return [
@@ -257,6 +293,25 @@ class _Context:
             case = self.session.get(Case, reminder.case_id)
             if case.stage == PENDING_WITH_GOVERNMENT and case.closed_on is None:
                 _plan_no_update(self.session, self.clock, case, after)
+        elif reminder.kind == "client_documents_missing":
+            _plan_documents_missing(self.session, self.clock, self.cases[reminder.case_id], after)
+
+    def _documents_messages(self, reminder: Reminder, case: Case) -> list[Message]:
+        """Each person who still owes documents gets their list and a fresh portal link (a
+        token is never stored, so an earlier link cannot be sent again). Nothing is sent
+        once the application is with the government."""
+        if case.stage in STAGES_WITHOUT_DOCUMENT_REMINDERS:
+            return []
+        messages = []
+        for member, person, titles in outstanding_by_member(self.session, case.id):
+            language = str(person.preferred_language or "en")
+            token = issue_reminder_link(self.session, case, member)
+            values = self._case_values(case, person, language) | {
+                "missing_items": "\n".join(f"- {title}" for title in titles[language]),
+                "portal_url": portal_url(token),
+            }
+            messages.append(self._client_message(reminder, case, values, person, language))
+        return messages
 
     def _staff_of(self, case: Case) -> list[User]:
         """The case's attorney and paralegal; an unassigned case's reminders go to the admins."""

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from immigration_app.models import utcnow
+from immigration_app.services import storage
 from immigration_app.services.db import session_scope
 from immigration_app.services.outbox import deliver_due
 from immigration_app.services.reminders import messages_for_due
@@ -96,4 +97,9 @@ def sweep(now: datetime | None = None) -> SweepReport:
             break
     if total.did_work:
         log.info("sweep: %s", total)
+    # Half-received uploads that a crash or a closed phone left behind. A file still being
+    # written is touched on every chunk, so an upload in progress is never taken.
+    removed = storage.sweep_stale_uploads()
+    if removed:
+        log.info("sweep: removed %d abandoned upload(s)", removed)
     return total

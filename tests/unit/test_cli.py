@@ -45,6 +45,7 @@ def test_seed_demo_prints_sign_ins_once_and_if_empty_is_quiet_afterwards():
     first = runner.invoke(app, ["seed-demo"])
     assert first.exit_code == 0
     assert "paralegal@demo-firm.example" in first.output
+    assert "Client portal (demo): http" in first.output
     assert runner.invoke(app, ["seed-demo", "--if-empty"]).exit_code == 0
     again = runner.invoke(app, ["seed-demo"])
     assert again.exit_code == 1

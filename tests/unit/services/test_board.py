@@ -6,10 +6,11 @@ import pytest
 import sqlalchemy as sa
 
 from immigration_app import catalog
-from immigration_app.models import Case, utcnow
+from immigration_app.models import Case, CaseChecklistItem, utcnow
 from immigration_app.services.board import CARDS_PER_PAGE, BoardFilters, columns
 from immigration_app.services.case_list import CaseQuery, search_cases
 from immigration_app.services.cases import case_workspace, move_case
+from immigration_app.services.documents import waive_item
 from immigration_app.services.errors import InvalidInput, NotPermitted
 from immigration_app.services.stages import (
     rename_stage,
@@ -126,3 +127,48 @@ def test_an_admin_renames_and_reorders_stages_and_every_list_follows(session):
             title="x",
             position="",
         )
+
+
+def test_each_card_counts_the_required_documents_still_missing_in_one_query(session):
+    attorney = make_viewer(session, role="attorney")
+    natz = make_case(session, actor=attorney, family_name="Natz")  # N-400: one required item
+    marriage = make_case(session, actor=attorney, case_type="aos-marriage", family_name="Wed")
+    for _ in range(3):
+        make_case(session, actor=attorney, family_name="More")
+    required = session.scalar(
+        sa.select(sa.func.count())
+        .select_from(CaseChecklistItem)
+        .where(CaseChecklistItem.case_id == marriage.id, CaseChecklistItem.required)
+    )
+    green_card = session.scalar(
+        sa.select(CaseChecklistItem.id).where(
+            CaseChecklistItem.case_id == natz.id, CaseChecklistItem.code == "green-card"
+        )
+    )
+    waive_item(
+        session,
+        actor=attorney,
+        reference=natz.reference,
+        item_id=green_card,
+        reason="Client brought it in",
+    )
+    session.flush()
+
+    checklist_reads = []
+
+    def note(conn, cursor, statement, *args):
+        if "case_checklist_item" in statement:
+            checklist_reads.append(statement)
+
+    engine = session.get_bind()
+    sa.event.listen(engine, "before_cursor_execute", note)
+    try:
+        board = columns(session, viewer=attorney, filters=BoardFilters(), shown={})
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", note)
+
+    cards = {card.reference: card for card in _column(board, "intake").cards}
+    assert len(cards) == 5
+    assert cards[marriage.reference].missing_docs == required > 1
+    assert cards[natz.reference].missing_docs == 0
+    assert len(checklist_reads) == 1  # batched for the whole board, not one query per card

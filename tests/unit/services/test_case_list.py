@@ -245,7 +245,11 @@ def test_my_work_counts_the_reminders_sent_to_me_this_week(session, firm):
         title="RFE",
         due_on=firm_clock(session).today() + timedelta(days=3),
     )
-    session.exec(sa.update(Reminder).values(due_at=utcnow() - timedelta(minutes=1)))
+    session.exec(
+        sa.update(Reminder)
+        .where(Reminder.deadline_id.is_not(None))
+        .values(due_at=utcnow() - timedelta(minutes=1))
+    )
     messages_for_due(session, utcnow(), limit=100)  # the 1-day and overdue reminders
     session.flush()
     items = {item.label: item for item in my_work(session, viewer=paralegal)}
@@ -285,3 +289,14 @@ def test_people_search_and_duplicate_warning(session):
     assert (
         likely_duplicates(session, PersonInput("Gomez", "Rosa", date_of_birth="1985-06-02")) == []
     )
+
+
+def test_each_row_shows_how_many_required_documents_are_missing(session):
+    attorney = make_viewer(session, role="attorney")
+    natz = make_case(session, actor=attorney, family_name="Natz")  # N-400: green card required
+    daca = make_case(session, actor=attorney, case_type="daca-renewal", family_name="Dreamer")
+    rows = {
+        row.reference: row for row in search_cases(session, viewer=attorney, query=CaseQuery()).rows
+    }
+    assert rows[natz.reference].missing_docs == 1
+    assert rows[daca.reference].missing_docs == 1  # the current EAD

@@ -19,7 +19,7 @@ from immigration_app.services.deadlines import (
     case_deadlines,
     close_deadline,
     set_buffer_days,
-    set_status_update_every,
+    set_client_interval,
 )
 from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
 from immigration_app.services.firm import firm_clock
@@ -162,7 +162,9 @@ def test_staff_reminders_are_planned_at_each_lead_time_and_cancelled_on_closing(
         outcome="completed",
         note="Filed by FedEx, tracking 7712",
     )
-    statuses = {r.status for r in session.exec(select(Reminder)).all()}
+    statuses = {
+        r.status for r in session.exec(select(Reminder).where(Reminder.deadline_id == deadline.id))
+    }
     assert statuses == {ReminderStatus.CANCELLED}
     assert session.get(Case, case.id).next_deadline_on is None
     [view] = case_deadlines(session, viewer=attorney, reference=case.reference)
@@ -201,13 +203,19 @@ def test_status_updates_can_be_spaced_out_or_turned_off_per_case(session, rfe_ca
     today = firm_clock(session).today()
     [first] = planned()
     assert first.key.endswith((today + timedelta(days=14)).isoformat())
-    set_status_update_every(session, actor=attorney, reference=case.reference, days=30)
+    set_client_interval(
+        session, actor=attorney, reference=case.reference, which="status_updates", days=30
+    )
     [spaced] = planned()
     assert spaced.key.endswith((today + timedelta(days=30)).isoformat())
-    set_status_update_every(session, actor=attorney, reference=case.reference, days=0)
+    set_client_interval(
+        session, actor=attorney, reference=case.reference, which="status_updates", days=0
+    )
     assert planned() == []
     with pytest.raises(InvalidInput):
-        set_status_update_every(session, actor=attorney, reference=case.reference, days=400)
+        set_client_interval(
+            session, actor=attorney, reference=case.reference, which="status_updates", days=400
+        )
 
 
 def test_a_window_opening_never_makes_a_case_overdue(session, rfe_case):

@@ -40,7 +40,11 @@ def two_cases(session):
             due_on=today + timedelta(days=3),
         )
         cases.append(case)
-    session.exec(sa.update(Reminder).values(due_at=utcnow() - timedelta(minutes=1)))
+    session.exec(
+        sa.update(Reminder)
+        .where(Reminder.deadline_id.is_not(None))
+        .values(due_at=utcnow() - timedelta(minutes=1))
+    )
     messages_for_due(session, utcnow(), limit=100)
     return attorney, ana, ben, cases
 

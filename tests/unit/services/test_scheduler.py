@@ -41,7 +41,11 @@ def test_missed_reminders_go_out_once_on_start_and_a_restart_sends_nothing_again
             due_on=date.today() + timedelta(days=20),
         )
         # As if the app had been down for three days while they fell due.
-        session.exec(sa.update(Reminder).values(due_at=utcnow() - timedelta(days=3)))
+        session.exec(
+            sa.update(Reminder)
+            .where(Reminder.deadline_id.is_not(None))
+            .values(due_at=utcnow() - timedelta(days=3))
+        )
 
     scheduler = start_scheduler()
     try:

@@ -90,7 +90,11 @@ def _deadlines_with_due_reminders(count: int) -> str:
                 title=f"Deadline {number}",
                 due_on=date.today() + timedelta(days=20),
             )
-        session.exec(sa.update(Reminder).values(due_at=utcnow() - timedelta(hours=1)))
+        session.exec(
+            sa.update(Reminder)
+            .where(Reminder.deadline_id.is_not(None))
+            .values(due_at=utcnow() - timedelta(hours=1))
+        )
         return case.reference
 
 
@@ -108,8 +112,12 @@ def test_each_due_reminder_is_sent_once_to_the_attorney_and_the_paralegal(inbox)
     assert len({m["Message-ID"] for m in inbox.received}) == 16
     with session_scope() as session:
         assert _count(session, Message.status == MessageStatus.SENT) == 16
-        # The overdue reminder plans the next day's; nothing else is left pending.
-        pending = session.exec(select(Reminder).where(Reminder.status == ReminderStatus.PENDING))
+        # The overdue reminder plans the next day's; no other deadline reminder is left pending.
+        pending = session.exec(
+            select(Reminder).where(
+                Reminder.status == ReminderStatus.PENDING, Reminder.deadline_id.is_not(None)
+            )
+        )
         assert {r.kind for r in pending} == {"staff_deadline_overdue"}
 
 
