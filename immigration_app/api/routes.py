@@ -7,6 +7,7 @@ pages use; without a valid session it answers 401 and shows nothing.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import quote
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -17,7 +18,16 @@ from immigration_app.services.auth import SESSION_COOKIE, viewer_for_token
 from immigration_app.services.calendar import feed_ics
 from immigration_app.services.case_list import CaseQuery, export_cases_csv
 from immigration_app.services.db import session_scope
+from immigration_app.services.documents import open_document
+from immigration_app.services.documents_export import (
+    plan_case_folder,
+    record_case_folder_export,
+    stream_file,
+    write_case_folder,
+)
+from immigration_app.services.errors import NotFound
 from immigration_app.services.firm import firm_clock
+from immigration_app.services.storage import DocumentCorrupt, read_blob
 from immigration_app.services.viewer import Viewer
 
 
@@ -56,9 +66,98 @@ async def calendar_feed(request: Request) -> Response:
     )
 
 
+# Documents are the firm's most sensitive data: never cached, never sniffed into another type.
+_PRIVATE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+
+
+def _client_address(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def _disposition(kind: str, filename: str) -> str:
+    # Standard download names are ASCII already; filename* keeps any other name intact.
+    fallback = filename.encode("ascii", "replace").decode().replace('"', "")
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def document_file(request: Request) -> Response:
+    """One stored file, decrypted as it streams; every view or download is an audit event.
+
+    A plain function: Starlette runs it in a worker thread, off the event loop.
+    """
+    with session_scope() as session:
+        viewer = viewer_for_token(session, request.cookies.get(SESSION_COOKIE, ""))
+        if viewer is None:
+            return PlainTextResponse("Sign in to open documents.", status_code=401)
+        try:
+            download = open_document(
+                session,
+                viewer=viewer,
+                document_id=request.path_params["document_id"],
+                inline=request.query_params.get("inline") == "1",
+                client_address=_client_address(request),
+            )
+        except NotFound:
+            return PlainTextResponse("No such document.", status_code=404)
+        try:
+            chunks = read_blob(download.blob_name)
+        except (FileNotFoundError, ValueError):
+            session.rollback()  # nothing was opened, so nothing to record
+            return PlainTextResponse(
+                "This document's file is missing from the document store; restore it from a "
+                "backup.",
+                status_code=500,
+            )
+    headers = {
+        **_PRIVATE,
+        "Content-Disposition": _disposition(
+            "inline" if download.inline else "attachment", download.filename
+        ),
+        "Content-Length": str(download.size),
+    }
+    if download.inline:
+        headers["Content-Security-Policy"] = "sandbox"
+    return StreamingResponse(chunks, media_type=download.media_type, headers=headers)
+
+
+def case_folder(request: Request) -> Response:
+    """Export case folder: every file of a case, in a zip laid out by person and section."""
+    with session_scope() as session:
+        viewer = viewer_for_token(session, request.cookies.get(SESSION_COOKIE, ""))
+        if viewer is None:
+            return PlainTextResponse("Sign in to export a case folder.", status_code=401)
+        try:
+            plan = plan_case_folder(session, viewer=viewer, reference=request.path_params["ref"])
+        except NotFound:
+            return PlainTextResponse("No such case.", status_code=404)
+    try:
+        folder, size = write_case_folder(plan)
+    except (DocumentCorrupt, FileNotFoundError):
+        return PlainTextResponse(
+            "A document of this case could not be read from the document store, so the folder "
+            "was not exported. Restore the document store from a backup and try again.",
+            status_code=500,
+        )
+    with session_scope() as session:
+        record_case_folder_export(
+            session, viewer=viewer, plan=plan, client_address=_client_address(request)
+        )
+    return StreamingResponse(
+        stream_file(folder),
+        media_type="application/zip",
+        headers={
+            **_PRIVATE,
+            "Content-Disposition": _disposition("attachment", plan.filename),
+            "Content-Length": str(size),
+        },
+    )
+
+
 api = Starlette(
     routes=[
         Route("/api/cases.csv", cases_csv),
+        Route("/api/documents/{document_id:int}", document_file),
+        Route("/api/cases/{ref}/folder.zip", case_folder),
         Route("/api/calendar/{token}.ics", calendar_feed),
     ]
 )

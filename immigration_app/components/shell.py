@@ -31,6 +31,7 @@ def navbar() -> rx.Component:
                             _nav_link("Team", "/admin/team"),
                             _nav_link("Firm settings", "/admin/firm"),
                             _nav_link("Message templates", "/admin/messages"),
+                            _nav_link("Checklists", "/admin/checklists"),
                             spacing="5",
                         ),
                     ),

@@ -4,12 +4,14 @@ from immigration_app.pages import (
     board,
     calendar,
     case,
+    checklists_admin,
     dashboard,
     firm_settings,
     login,
     message_templates,
     new_case,
     outbox,
+    portal,
     team,
 )
 
@@ -17,11 +19,13 @@ __all__ = [
     "board",
     "calendar",
     "case",
+    "checklists_admin",
     "dashboard",
     "firm_settings",
     "login",
     "message_templates",
     "new_case",
     "outbox",
+    "portal",
     "team",
 ]

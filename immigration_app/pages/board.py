@@ -32,6 +32,18 @@ def _deadline_badge(card: Card) -> rx.Component:
     )
 
 
+def _missing_badge(card: Card) -> rx.Component:
+    return rx.cond(
+        card.missing_docs > 0,
+        rx.badge(
+            card.missing_docs.to_string()
+            + rx.cond(card.missing_docs == 1, " doc missing", " docs missing"),
+            color_scheme="orange",
+            variant="soft",
+        ),
+    )
+
+
 def _move_menu(card: Card) -> rx.Component:
     return rx.el.select(
         rx.el.option("Move to…", value=""),
@@ -53,6 +65,7 @@ def _card(card: Card) -> rx.Component:
                     rx.avatar(fallback=card.initials, size="1", radius="full", title=card.assignee),
                     rx.text(card.days_in_stage, "d in stage", size="1"),
                     _deadline_badge(card),
+                    _missing_badge(card),
                     spacing="2",
                     align="center",
                     wrap="wrap",

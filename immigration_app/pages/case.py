@@ -8,14 +8,17 @@ from immigration_app.components.fields import inline_form, select_field, text_ar
 from immigration_app.components.profile import profile_fields
 from immigration_app.components.shell import staff_page
 from immigration_app.pages.case_deadlines import deadlines_tab, messages_tab
+from immigration_app.pages.case_documents import documents_tab
 from immigration_app.services.cases import MemberView, NoteView, TimelineEntry
 from immigration_app.state.cases import CaseState
 from immigration_app.state.deadlines import CaseDeadlinesState
+from immigration_app.state.documents import CaseDocumentsState
 
 
-def _fact(label: str, value) -> rx.Component:
+def _fact(label: str, value, badge: rx.Component | None = None) -> rx.Component:
+    title = rx.text(label, size="1", color_scheme="gray", weight="medium")
     return rx.vstack(
-        rx.text(label, size="1", color_scheme="gray", weight="medium"),
+        title if badge is None else rx.hstack(title, badge, spacing="2", align="center"),
         rx.text(value, size="3"),
         spacing="1",
     )
@@ -108,17 +111,93 @@ def _header() -> rx.Component:
     )
 
 
+def _from_client(member: MemberView, field: str) -> rx.Component:
+    """A small mark on an answer the client gave through the portal."""
+    return rx.cond(
+        member.from_client.contains(field),
+        rx.badge("from client", color_scheme="blue", variant="soft", size="1"),
+    )
+
+
+def _history_list(title: str, lines, badge: rx.Component) -> rx.Component:
+    return rx.vstack(
+        rx.hstack(rx.heading(title, size="2", as_="h4"), badge, spacing="2", align="center"),
+        rx.cond(
+            lines.length() > 0,
+            rx.el.ul(
+                rx.foreach(
+                    lines,
+                    lambda line: rx.el.li(
+                        rx.text(line.period, size="1", color_scheme="gray"),
+                        rx.text(line.text, size="2"),
+                        list_style="none",
+                        padding_y="4px",
+                    ),
+                ),
+                aria_label=title,
+                padding="0",
+                margin="0",
+            ),
+            rx.text("None entered yet.", size="2", color_scheme="gray"),
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _member_histories(member: MemberView) -> rx.Component:
+    """Five-year histories (read-only here) and what the client answered in the portal."""
+    return rx.vstack(
+        rx.cond(
+            member.client_answered != "",
+            rx.text(
+                "Answered by the client in the portal: ",
+                member.client_answered,
+                size="2",
+                color_scheme="blue",
+            ),
+        ),
+        rx.grid(
+            _history_list(
+                "Addresses (last five years)", member.addresses, _from_client(member, "addresses")
+            ),
+            _history_list(
+                "Employment (last five years)",
+                member.employment,
+                _from_client(member, "employment"),
+            ),
+            columns=rx.breakpoints(initial="1", md="2"),
+            spacing="4",
+            width="100%",
+        ),
+        spacing="2",
+        width="100%",
+    )
+
+
 def _member_facts(member: MemberView) -> rx.Component:
     profile = member.profile
     return rx.grid(
-        _fact("Date of birth", _or_none(member.born, "—")),
-        _fact("A-number", _or_none(profile["a_number"], "—")),
-        _fact("Citizenship", _or_none(profile["country_of_citizenship"], "—")),
-        _fact("Email", _or_none(profile["email"], "—")),
-        _fact("Phone", _or_none(profile["phone"], "—")),
+        _fact("Date of birth", _or_none(member.born, "—"), _from_client(member, "date_of_birth")),
+        _fact("A-number", _or_none(profile["a_number"], "—"), _from_client(member, "a_number")),
+        _fact(
+            "Citizenship",
+            _or_none(profile["country_of_citizenship"], "—"),
+            _from_client(member, "country_of_citizenship"),
+        ),
+        _fact("Email", _or_none(profile["email"], "—"), _from_client(member, "email")),
+        _fact("Phone", _or_none(profile["phone"], "—"), _from_client(member, "phone")),
         _fact("Language", rx.cond(profile["preferred_language"] == "es", "Spanish", "English")),
-        _fact("Last arrival in the US", _or_none(member.last_arrival, "—")),
-        _fact("I-94 admit until", _or_none(member.i94_until, "—")),
+        _fact(
+            "Last arrival in the US",
+            _or_none(member.last_arrival, "—"),
+            _from_client(member, "last_arrival_date"),
+        ),
+        _fact(
+            "I-94 admit until",
+            _or_none(member.i94_until, "—"),
+            _from_client(member, "i94_admit_until"),
+        ),
         columns=rx.breakpoints(initial="2", md="3"),
         spacing="3",
         width="100%",
@@ -172,6 +251,7 @@ def _member(member: MemberView) -> rx.Component:
             rx.cond(
                 CaseState.editing_person_id == member.person_id, _edit_form(), _member_facts(member)
             ),
+            _member_histories(member),
             spacing="3",
             width="100%",
         ),
@@ -283,11 +363,7 @@ def _tabs() -> rx.Component:
         ),
         ("timeline", "Timeline", _timeline()),
         ("notes", "Notes", _notes()),
-        (
-            "documents",
-            "Documents",
-            _later("Documents collected through the client portal will be listed here."),
-        ),
+        ("documents", "Documents", documents_tab()),
         ("forms", "Forms", _later("USCIS forms filled from the profiles will be listed here.")),
         ("deadlines", "Deadlines", deadlines_tab()),
         ("messages", "Messages", messages_tab()),
@@ -296,8 +372,12 @@ def _tabs() -> rx.Component:
     return rx.tabs.root(
         rx.tabs.list(*[rx.tabs.trigger(label, value=key) for key, label, _ in tabs]),
         *[rx.tabs.content(content, value=key, padding_top="16px") for key, _, content in tabs],
-        default_value="profile",
-        on_change=CaseDeadlinesState.show_tab,
+        value=CaseState.tab,
+        on_change=[
+            CaseState.choose_tab,
+            CaseDeadlinesState.show_tab,
+            CaseDocumentsState.show_tab,
+        ],
         width="100%",
     )
 
@@ -316,7 +396,11 @@ def _not_found() -> rx.Component:
     )
 
 
-@staff_page(route="/cases/[ref]", title="Case", on_load=[CaseState.load, CaseDeadlinesState.load])
+@staff_page(
+    route="/cases/[ref]",
+    title="Case",
+    on_load=[CaseState.load, CaseDeadlinesState.load, CaseDocumentsState.load],
+)
 def case() -> rx.Component:
     return rx.match(
         CaseState.status,

@@ -218,25 +218,41 @@ def _case_feed() -> rx.Component:
     )
 
 
-def _status_updates() -> rx.Component:
+def _client_every(which: str, label: str) -> rx.Component:
     return inline_form(
+        rx.el.input(type="hidden", name="which", value=which),
         text_field(
-            "While USCIS has the case, email the client a status note every … days (0 = never)",
-            "every_days",
+            label,
+            which,
             type="number",
             errors=State.errors,
-            default_value=State.status_every_days.to_string(),
+            default_value=State.client_every_days[which].to_string(),
         ),
         action="Save",
-        on_submit=State.save_status_every,
+        on_submit=State.save_client_every,
         key=State.form_version,
+    )
+
+
+def _client_emails() -> rx.Component:
+    return rx.vstack(
+        _client_every(
+            "status_updates",
+            "While USCIS has the case, email the client a status note every … days (0 = never)",
+        ),
+        _client_every(
+            "document_reminders",
+            "While documents are missing, remind the client every … days (0 = never)",
+        ),
+        spacing="2",
+        width="100%",
     )
 
 
 def deadlines_tab() -> rx.Component:
     return rx.vstack(
         _add_form(),
-        _status_updates(),
+        _client_emails(),
         _case_feed(),
         rx.cond(
             State.deadlines.length() > 0,

@@ -6,8 +6,9 @@ import reflex as rx
 
 from immigration_app.components.fields import live_select
 from immigration_app.components.shell import staff_page
-from immigration_app.components.tables import VISUALLY_HIDDEN
+from immigration_app.components.tables import VISUALLY_HIDDEN, data_table
 from immigration_app.services.case_list import CaseRow, WorkItem
+from immigration_app.services.documents import QueueRow
 from immigration_app.state.dashboard import DashboardState
 
 _COLUMNS = (
@@ -122,6 +123,13 @@ def _case_row(row: CaseRow) -> rx.Component:
         _deadline_cell(row),
         rx.table.cell(row.receipt_number, style={"fontFamily": "monospace"}),
         rx.table.cell(row.last_activity),
+        rx.table.cell(
+            rx.cond(
+                row.missing_docs > 0,
+                rx.badge(row.missing_docs, color_scheme="amber", variant="soft"),
+                rx.text("0", size="2", color_scheme="gray"),
+            )
+        ),
     )
 
 
@@ -129,7 +137,16 @@ def _case_table() -> rx.Component:
     return rx.card(
         rx.table.root(
             rx.el.caption("Open cases", style=VISUALLY_HIDDEN),
-            rx.table.header(rx.table.row(*[_sort_header(key, label) for key, label in _COLUMNS])),
+            rx.table.header(
+                rx.table.row(
+                    *[_sort_header(key, label) for key, label in _COLUMNS],
+                    rx.table.column_header_cell(
+                        "Missing docs",
+                        title="Required documents still needed from the client, or sent back",
+                        style={"whiteSpace": "nowrap", "fontSize": "12px"},
+                    ),
+                )
+            ),
             rx.table.body(rx.foreach(DashboardState.rows, _case_row)),
             width="100%",
             size="1",
@@ -227,6 +244,45 @@ def _my_work() -> rx.Component:
     )
 
 
+def _review_row(row: QueueRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(
+            rx.link(row.reference, href="/cases/" + row.reference + "?tab=documents")
+        ),
+        rx.table.cell(row.person),
+        rx.table.cell(row.title),
+        rx.table.cell(row.files),
+        rx.table.cell(
+            row.waiting_since,
+            rx.text(
+                rx.cond(
+                    row.waiting_days == 0,
+                    "today",
+                    row.waiting_days.to_string() + rx.cond(row.waiting_days == 1, " day", " days"),
+                ),
+                size="1",
+                color_scheme=rx.cond(row.waiting_days > 2, "red", "gray"),
+            ),
+        ),
+    )
+
+
+def _documents_to_review() -> rx.Component:
+    return rx.cond(
+        DashboardState.to_review.length() > 0,
+        rx.el.section(
+            rx.heading("Documents to review", size="4", as_="h2", margin_bottom="8px"),
+            data_table(
+                "Documents to review",
+                ("Case", "Person", "Document", "Files", "Waiting since"),
+                rx.foreach(DashboardState.to_review, _review_row),
+            ),
+            aria_label="Documents to review",
+            width="100%",
+        ),
+    )
+
+
 def _workload_chart() -> rx.Component:
     return rx.el.section(
         rx.card(
@@ -280,6 +336,7 @@ def dashboard() -> rx.Component:
             DashboardState.loaded,
             rx.vstack(
                 _my_work(),
+                _documents_to_review(),
                 _filters(),
                 rx.cond(DashboardState.total > 0, rx.fragment(_case_table(), _pager()), _empty()),
                 _workload_chart(),

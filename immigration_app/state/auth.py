@@ -15,6 +15,7 @@ from collections.abc import Callable
 from urllib.parse import quote
 
 import reflex as rx
+from reflex.istate.proxy import StateProxy
 
 from immigration_app.models import Role
 from immigration_app.services.auth import (
@@ -55,8 +56,7 @@ def staff_only(*roles: Role) -> Callable[[Callable], Callable]:
 
         @functools.wraps(handler)
         async def guarded(self: rx.State, *args, **kwargs):
-            auth = await self.get_state(AuthState)
-            viewer = await auth._resolve_viewer()
+            viewer = await _signed_in(self)
             if viewer is None:
                 return rx.redirect(f"/login?next={quote(self.router.url.path or '/')}")
             if viewer.role not in allowed:
@@ -72,6 +72,18 @@ def staff_only(*roles: Role) -> Callable[[Callable], Callable]:
         return guarded
 
     return decorate
+
+
+async def _signed_in(state: rx.State) -> Viewer | None:
+    """The staff member of the caller's session cookie, or None.
+
+    A background handler (a streamed upload) gets a proxy of its state that reaches other
+    states only inside `async with`, so the look-up happens there.
+    """
+    if isinstance(state, StateProxy):
+        async with state:
+            return await (await state.get_state(AuthState))._resolve_viewer()
+    return await (await state.get_state(AuthState))._resolve_viewer()
 
 
 def _safe_next(target: str) -> str:

@@ -52,7 +52,20 @@ def _chosen_id(raw) -> int | None:
     return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
+CASE_TABS = (
+    "profile",
+    "timeline",
+    "notes",
+    "documents",
+    "forms",
+    "deadlines",
+    "messages",
+    "filing",
+)
+
+
 class CaseState(rx.State):
+    tab: str = "profile"
     """/cases/[ref]: the workspace of one case."""
 
     reference: str = ""
@@ -108,7 +121,15 @@ class CaseState(rx.State):
     async def load(self):
         self.reference = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
         self.timeline_kind, self.editing_person_id, self.errors = "", 0, {}
+        # A link may open a tab: /cases/2026-0042?tab=documents from the review queue.
+        wanted = self.router.url.query_parameters.get("tab", "")
+        self.tab = wanted if wanted in CASE_TABS else "profile"
         await self._reload()
+
+    @rx.event
+    @staff_only()
+    async def choose_tab(self, tab: str):
+        self.tab = tab if tab in CASE_TABS else "profile"
 
     @rx.event
     @staff_only()

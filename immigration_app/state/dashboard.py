@@ -20,12 +20,14 @@ from immigration_app.services.case_list import (
     search_cases,
     workload,
 )
+from immigration_app.services.documents import QueueRow, review_queue
 from immigration_app.services.stages import stage_options
 from immigration_app.services.users import active_staff
 from immigration_app.state.auth import current_viewer, staff_only
 from immigration_app.state.services import call
 
 _FILTER_PARAMS = {"q", "stage", "type", "assignee", "mine", "show"}
+REVIEW_ROWS = 10  # the dashboard shows the oldest uploads waiting; the case has the rest
 
 
 def _search_cases_and_panels(session, *, viewer, query):
@@ -36,6 +38,7 @@ def _search_cases_and_panels(session, *, viewer, query):
         workload(session, viewer=viewer),
         active_staff(session),
         stage_options(session),
+        review_queue(session, viewer=viewer, limit=REVIEW_ROWS),
     )
 
 
@@ -47,6 +50,7 @@ class DashboardState(rx.State):
     page: int = 1
     page_count: int = 1
     work: list[WorkItem] = []
+    to_review: list[QueueRow] = []  # uploads waiting for staff review, oldest first
     workload: list[dict[str, str | int]] = []  # the chart takes plain rows
     assignees: list[tuple[str, str]] = []
     loaded: bool = False
@@ -67,7 +71,7 @@ class DashboardState(rx.State):
         return bool(_FILTER_PARAMS & set(self.params))
 
     async def _show(self, query: CaseQuery):
-        page, work, load, staff, stages = await call(
+        page, work, load, staff, stages, to_review = await call(
             _search_cases_and_panels, viewer=current_viewer(), query=query
         )
         shown = query.changed(page=page.page)
@@ -75,6 +79,7 @@ class DashboardState(rx.State):
         self.rows, self.total = page.rows, page.total
         self.page, self.page_count = page.page, page.page_count
         self.work = work
+        self.to_review = to_review
         self.stage_options = stages
         self.workload = [dataclasses.asdict(entry) for entry in load]
         self.assignees = [

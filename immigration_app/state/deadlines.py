@@ -13,9 +13,9 @@ from immigration_app.services.deadlines import (
     TriggerChoice,
     add_to_case,
     case_deadlines,
+    client_intervals,
     close_deadline,
-    set_status_update_every,
-    status_update_every,
+    set_client_interval,
     trigger_choices,
 )
 from immigration_app.services.errors import InvalidInput, NotFound
@@ -56,7 +56,8 @@ class CaseDeadlinesState(rx.State):
     form_version: int = 0
     # A new calendar feed's link for this case, shown once: only its hash is stored.
     feed_url: str = ""
-    status_every_days: int = 14
+    # How often the client hears from us: status notes, missing-document reminders.
+    client_every_days: dict[str, int] = {}
 
     @rx.var
     def chosen_trigger(self) -> TriggerChoice | None:
@@ -72,8 +73,8 @@ class CaseDeadlinesState(rx.State):
         try:
             self.deadlines = await call(case_deadlines, viewer=viewer, reference=self.reference)
             self.messages = await call(case_messages, viewer=viewer, reference=self.reference)
-            self.status_every_days = await call(
-                status_update_every, viewer=viewer, reference=self.reference
+            self.client_every_days = await call(
+                client_intervals, viewer=viewer, reference=self.reference
             )
         except NotFound:
             self.deadlines, self.messages = [], []
@@ -173,15 +174,18 @@ class CaseDeadlinesState(rx.State):
 
     @rx.event
     @staff_only()
-    async def save_status_every(self, form_data: dict):
-        raw = form_text(form_data).get("every_days", "").strip()
+    async def save_client_every(self, form_data: dict):
+        field = form_text(form_data)
+        which = field.get("which", "")
+        raw = field.get(which, "").strip()
         try:
             if not raw.isdigit():
-                raise InvalidInput({"every_days": "Enter a whole number of days (0 = never)."})
+                raise InvalidInput({which: "Enter a whole number of days (0 = never)."})
             await call(
-                set_status_update_every,
+                set_client_interval,
                 actor=current_viewer(),
                 reference=self.reference,
+                which=which,
                 days=int(raw[:4]),
             )
         except InvalidInput as error:
@@ -191,4 +195,4 @@ class CaseDeadlinesState(rx.State):
             return rx.toast.error("This case is no longer available to you.")
         self.errors = {}
         await self._refresh_case()
-        return rx.toast.success("Saved: status emails to the client.")
+        return rx.toast.success("Saved: how often the client hears from us.")

@@ -127,3 +127,58 @@ def page(browser: Browser, app_url: str) -> Iterator[Page]:
     context.set_default_timeout(20_000)
     yield context.new_page()
     context.close()
+
+
+_MAKE_PORTAL_LINK = """
+import sys
+from sqlmodel import select
+from immigration_app.models import Case, CaseMember, Role, User
+from immigration_app.services.db import session_scope
+from immigration_app.services.portal import create_link, portal_url
+from immigration_app.services.users import viewer_of
+
+with session_scope() as session:
+    case = session.exec(select(Case).where(Case.case_type == sys.argv[1]).order_by(Case.id)).first()
+    member = session.exec(select(CaseMember).where(CaseMember.case_id == case.id)).first()
+    admin = session.exec(select(User).where(User.role == Role.ADMIN)).first()
+    _, token = create_link(
+        session, actor=viewer_of(admin), reference=case.reference, member_id=member.id,
+        send_email=False,
+    )
+    print(case.reference, portal_url(token).rsplit("/portal/", 1)[1])
+"""
+
+
+@pytest.fixture
+def portal_link(app_url: str):
+    """Makes a portal link, as staff would, for the client of the first case of a type;
+    returns the case's reference and the link's path."""
+
+    def make(case_type: str) -> tuple[str, str]:
+        done = subprocess.run(
+            [sys.executable, "-c", _MAKE_PORTAL_LINK, case_type],
+            env=_server_env(),
+            cwd=PROJECT_ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        reference, token = done.stdout.split()
+        return reference, f"/portal/{token}"
+
+    return make
+
+
+@pytest.fixture
+def phone(browser: Browser, app_url: str) -> Iterator[Page]:
+    """A fresh browser profile the size of a small phone, with touch."""
+    context = browser.new_context(
+        base_url=app_url,
+        viewport={"width": 360, "height": 780},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    context.set_default_timeout(20_000)
+    yield context.new_page()
+    context.close()
