@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import socket
+import subprocess
+import sys
 import tempfile
+import time
+import urllib.request
 from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+# Debian's Chromium, as the browser tests drive it (Playwright cannot download browsers here).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# The first production build installs frontend packages and compiles: give it time.
+STARTUP_SECONDS = 900
 
 
 def use_throwaway_database(name: str) -> Path:
@@ -64,3 +85,82 @@ def insert_firm(db, *, attorneys: int, paralegals: int, extra_staff: list[dict] 
         for n in range(1, attorneys + paralegals + 1)
     ]
     db.execute(tables["app_user"].insert(), staff + (extra_staff or []))
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def serve_app(
+    port: int, log_path: Path, extra_env: dict[str, str] | None = None
+) -> subprocess.Popen:
+    """The production server on the bench's database, as `make run` starts it; returns once
+    it answers. It runs in a session of its own: `stop_app` ends it with all its workers.
+
+    Its environment is the bench's (DATA_DIR and DATABASE_URL from `use_throwaway_database`)
+    with the scheduler off, plus `extra_env`.
+    """
+    env = {
+        **os.environ,
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",  # the venv's node and npm
+        "REFLEX_USE_NPM": "1",
+        "REFLEX_TELEMETRY_ENABLED": "false",
+        "REFLEX_CHECK_LATEST_VERSION": "false",
+        # Binds outgoing requests only; it skips an IPv4 probe that cannot reach out here.
+        "REFLEX_HTTP_CLIENT_BIND_ADDRESS": "0.0.0.0",  # noqa: S104
+        "SCHEDULER_ENABLED": "false",
+        **(extra_env or {}),
+    }
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [
+                BIN / "reflex",
+                "run",
+                "--env",
+                "prod",
+                "--single-port",
+                "--frontend-port",
+                str(port),
+                "--backend-port",
+                str(port),
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the app exited; see {log_path}:\n{log_tail(log_path)}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2):
+                return server
+        except OSError:
+            time.sleep(1)
+    stop_app(server)
+    raise RuntimeError(f"the app did not start in {STARTUP_SECONDS}s; see {log_path}")
+
+
+def stop_app(server: subprocess.Popen) -> None:
+    """End a server from `serve_app` and every process it started."""
+    with contextlib.suppress(ProcessLookupError):  # already gone
+        os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+def log_tail(log_path: Path, chars: int = 4000) -> str:
+    """The end of a server log, to show when something failed."""
+    try:
+        return log_path.read_text(errors="replace")[-chars:]
+    except OSError:
+        return ""

@@ -16,21 +16,22 @@ its first card (median of 5, after one warm-up visit). Last line: one JSON objec
 from __future__ import annotations
 
 import json
-import os
 import random
 import secrets
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-from bench import insert_firm, use_throwaway_database
+from bench import (
+    CHROMIUM_ARGS,
+    free_port,
+    insert_firm,
+    serve_app,
+    stop_app,
+    use_throwaway_database,
+)
 
 ACTIVE_CASES = 2000
 CLOSED_CASES = 3000
@@ -265,62 +266,14 @@ def baseline() -> float:
 
 
 BROWSER_RUNS = 5
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _serve(port: int) -> subprocess.Popen:
-    """The production server on the bench's database, as `make run` starts it."""
-    log = (_TMP / "server.log").open("w")
-    server = subprocess.Popen(
-        [
-            Path(sys.executable).parent / "reflex",
-            "run",
-            "--env",
-            "prod",
-            "--single-port",
-            "--frontend-port",
-            str(port),
-            "--backend-port",
-            str(port),
-        ],
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "SCHEDULER_ENABLED": "false"},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 900
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the app exited; see {_TMP / 'server.log'}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2):
-                return server
-        except OSError:
-            time.sleep(1)
-    raise RuntimeError("the app did not start in 15 minutes")
 
 
 def usable_ms() -> float:
     """Headless Chromium: from asking for /board to every column drawn with its cards."""
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    server = _serve(port)
+    port = free_port()
+    server = serve_app(port, _TMP / "server.log")
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
@@ -344,8 +297,7 @@ def usable_ms() -> float:
                 timings.append((time.perf_counter() - started) * 1000)
             browser.close()
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop_app(server)
     return statistics.median(timings[1:])
 
 
