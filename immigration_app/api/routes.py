@@ -20,10 +20,10 @@ from immigration_app.services.case_list import CaseQuery, export_cases_csv
 from immigration_app.services.db import session_scope
 from immigration_app.services.documents import open_document
 from immigration_app.services.documents_export import (
+    check_case_folder,
     plan_case_folder,
     record_case_folder_export,
-    stream_file,
-    write_case_folder,
+    stream_case_folder,
 )
 from immigration_app.services.errors import NotFound
 from immigration_app.services.firm import firm_clock
@@ -131,7 +131,7 @@ def case_folder(request: Request) -> Response:
         except NotFound:
             return PlainTextResponse("No such case.", status_code=404)
     try:
-        folder, size = write_case_folder(plan)
+        check_case_folder(plan)
     except (DocumentCorrupt, FileNotFoundError):
         return PlainTextResponse(
             "A document of this case could not be read from the document store, so the folder "
@@ -143,13 +143,9 @@ def case_folder(request: Request) -> Response:
             session, viewer=viewer, plan=plan, client_address=_client_address(request)
         )
     return StreamingResponse(
-        stream_file(folder),
+        stream_case_folder(plan),
         media_type="application/zip",
-        headers={
-            **_PRIVATE,
-            "Content-Disposition": _disposition("attachment", plan.filename),
-            "Content-Length": str(size),
-        },
+        headers={**_PRIVATE, "Content-Disposition": _disposition("attachment", plan.filename)},
     )
 
 

@@ -4,18 +4,18 @@ Laid out as a person would file them: a folder per person, a numbered folder per
 section, every version of every file under its standard download name, and a README.txt index
 with each item's status and each file's SHA-256 (so a copy can be checked against the record).
 
-The zip is written to a spooled temporary file (memory up to a few MB, then disk), so a case of
-any size takes constant memory, and it is complete before the first byte is sent.
+Every stored file is first checked to decrypt, so a damaged store gets a clear refusal rather
+than a broken zip. Then the zip is made as it is sent, a piece at a time: constant memory for a
+case of any size, and no decrypted copy ever written to disk.
 """
 
 from __future__ import annotations
 
-import tempfile
+import io
 import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
 
 from sqlmodel import Session, select
 
@@ -27,8 +27,7 @@ from immigration_app.services.documents import item_views
 from immigration_app.services.firm import firm_clock
 from immigration_app.services.viewer import Viewer, visible_case
 
-SPOOL_BYTES = 8 * 1024 * 1024
-READ_BYTES = 64 * 1024
+ZIP64_FROM = 2**31  # entries this large need ZIP64 sizes, which a streamed zip must announce
 
 
 @dataclass(frozen=True)
@@ -111,37 +110,50 @@ def plan_case_folder(session: Session, *, viewer: Viewer, reference: str) -> Fol
     )
 
 
-def write_case_folder(plan: FolderPlan) -> tuple[BinaryIO, int]:
-    """The zip of a planned folder, rewound, with its size. The caller closes the file.
+def check_case_folder(plan: FolderPlan) -> None:
+    """Raise storage.DocumentCorrupt (FileNotFoundError when missing) for a stored file that
+    does not decrypt: an export that silently left a document out would be worse."""
+    for file in plan.files:
+        for _ in storage.read_blob(file.blob_name):
+            pass
 
-    A stored file that does not decrypt raises storage.DocumentCorrupt (and FileNotFoundError
-    when it is missing): an export that silently left a document out would be worse.
-    """
+
+class _Pipe(io.RawIOBase):
+    """Collects what zipfile writes until the generator below hands it on. It cannot seek, so
+    zipfile writes each entry's sizes after its data, as a streamed zip must."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._written = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self._written += data
+        return len(data)
+
+    def take(self) -> bytes:
+        taken = bytes(self._written)
+        self._written.clear()
+        return taken
+
+
+def stream_case_folder(plan: FolderPlan) -> Iterator[bytes]:
+    """The zip of a planned (and checked) folder, piece by piece."""
     stamp = time.localtime()[:6]
-    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (returned)
-    try:
-        with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for file in plan.files:
-                info = zipfile.ZipInfo(file.path, date_time=stamp)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.file_size = file.size  # lets zipfile choose ZIP64 for a huge file
-                with archive.open(info, "w") as entry:
-                    for chunk in storage.read_blob(file.blob_name):
-                        entry.write(chunk)
-            archive.writestr("README.txt", plan.readme)
-        size = spool.tell()
-        spool.seek(0)
-    except BaseException:
-        spool.close()
-        raise
-    return spool, size
-
-
-def stream_file(source: BinaryIO) -> Iterator[bytes]:
-    """A file's bytes in pieces, closing it at the end (or when the client goes away)."""
-    with source:
-        while chunk := source.read(READ_BYTES):
-            yield chunk
+    pipe = _Pipe()
+    with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for file in plan.files:
+            info = zipfile.ZipInfo(file.path, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.file_size = file.size  # lets zipfile choose ZIP64 for a huge file
+            with archive.open(info, "w", force_zip64=file.size > ZIP64_FROM) as entry:
+                for chunk in storage.read_blob(file.blob_name):
+                    entry.write(chunk)
+                    yield pipe.take()
+        archive.writestr("README.txt", plan.readme)
+    yield pipe.take()
 
 
 def record_case_folder_export(

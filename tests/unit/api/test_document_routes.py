@@ -9,12 +9,13 @@ from urllib.parse import quote
 
 from sqlmodel import select
 
-from immigration_app.models import Case, CaseEvent
+from immigration_app.models import Case, CaseEvent, DocumentFile
 from immigration_app.services.auth import sign_in
 from immigration_app.services.checklists import ItemText, add_case_item
 from immigration_app.services.db import session_scope
 from immigration_app.services.documents import accept_item, case_documents
 from immigration_app.services.viewer import Viewer
+from immigration_app.settings import get_settings
 from tests.factories import PASSWORD, make_case, make_user, make_viewer
 from tests.unit.api.test_routes import browser
 from tests.unit.services.test_documents import item, jpeg_bytes, member_of, pdf_bytes, upload
@@ -159,4 +160,20 @@ def test_the_case_folder_needs_a_session_and_a_visible_case():
     assert browser(None).get(f"/api/cases/{reference}/folder.zip").status_code == 401
     assert browser(token).get(f"/api/cases/{reference}/folder.zip").status_code == 404
     assert browser(token).get("/api/cases/2099-9999/folder.zip").status_code == 404
+    assert _events("case_folder_exported") == []
+
+
+def test_a_damaged_store_refuses_the_export_instead_of_leaving_a_document_out():
+    viewer, token = _signed_in()
+    reference, first_id, *_ = _case_with_files(viewer)
+    with session_scope() as session:
+        blob = session.get(DocumentFile, first_id).blob_name
+    path = get_settings().documents_dir / blob
+    damaged = bytearray(path.read_bytes())
+    damaged[-1] ^= 0xFF
+    path.write_bytes(bytes(damaged))
+
+    response = browser(token).get(f"/api/cases/{reference}/folder.zip")
+    assert response.status_code == 500
+    assert "could not be read" in response.text
     assert _events("case_folder_exported") == []
