@@ -6,6 +6,7 @@ PostgreSQL schema when DATABASE_URL is set), migrated and seeded with the demo f
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import socket
@@ -41,7 +42,9 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+@functools.cache
 def _server_env() -> dict[str, str]:
+    # Once per run: on PostgreSQL, making the e2e database drops and recreates its schema.
     return {
         **os.environ,
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
