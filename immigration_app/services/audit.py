@@ -12,6 +12,9 @@ from sqlmodel import Session, update
 from immigration_app.models import Case, CaseEvent, utcnow
 from immigration_app.services.viewer import Viewer
 
+# Who an event names when a client acted through their portal link (they are no staff user).
+PORTAL_ACTOR = "client via portal"
+
 
 def record_event(
     session: Session,

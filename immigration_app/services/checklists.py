@@ -45,6 +45,12 @@ class ItemText:
     required: bool = True
     expires_after_days: int = 0
 
+    @classmethod
+    def of(cls, source) -> ItemText:
+        """The wording of a catalog item or of a row of the firm's list (same field names)."""
+        values = {name: getattr(source, name) for name in cls.__dataclass_fields__}
+        return cls(**{**values, "kinds": tuple(values["kinds"])})
+
     def problems(self) -> dict[str, str]:
         found = {}
         if not _CODE.match(self.code):
@@ -89,30 +95,8 @@ def type_checklist(session: Session, case_type: str, role: str) -> list[ItemText
             .where(ChecklistTemplateItem.case_type == case_type, ChecklistTemplateItem.role == role)
             .order_by(ChecklistTemplateItem.position, ChecklistTemplateItem.id)
         ).all()
-        return [
-            ItemText(
-                **{
-                    **row.model_dump(include=set(ItemText.__dataclass_fields__)),
-                    "kinds": tuple(row.kinds),
-                }
-            )
-            for row in rows
-        ]
-    return [
-        ItemText(
-            code=spec.code,
-            section=spec.section,
-            title_en=spec.title_en,
-            title_es=spec.title_es,
-            explain_en=spec.explain_en,
-            explain_es=spec.explain_es,
-            kinds=spec.kinds,
-            translation=spec.translation,
-            required=spec.required,
-            expires_after_days=spec.expires_after_days,
-        )
-        for spec in items_for(case_type, role)
-    ]
+        return [ItemText.of(row) for row in rows]
+    return [ItemText.of(spec) for spec in items_for(case_type, role)]
 
 
 def instantiate_checklist(session: Session, case: Case) -> int:

@@ -27,7 +27,7 @@ from immigration_app.models import (
     utcnow,
 )
 from immigration_app.services import storage
-from immigration_app.services.audit import record_event
+from immigration_app.services.audit import PORTAL_ACTOR, record_event
 from immigration_app.services.checklists import case_item
 from immigration_app.services.errors import InvalidInput, NotFound
 from immigration_app.services.firm import FirmClock, firm_clock
@@ -38,7 +38,6 @@ from immigration_app.services.viewer import Viewer, visible_case, visible_cases
 OUTSTANDING = (ItemStatus.NEEDED, ItemStatus.REJECTED)
 # Items that no longer hold a case back.
 SETTLED = (ItemStatus.ACCEPTED, ItemStatus.WAIVED)
-PORTAL_ACTOR = "client via portal"
 
 # Reasons staff pick most often, worded for the client in both languages. "other" sends the
 # text the staff member types, as typed.
@@ -395,16 +394,9 @@ class ItemView:
     added_for_case: bool
     expires_on: str
     expires_after_days: int  # > 0: acceptance asks when the document was issued
+    outstanding: bool  # required and still owed by the client (needed or sent back)
     expired: bool
     files: list[FileView]
-
-
-def human_size(size: int) -> str:
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
 
 
 def download_name(
@@ -452,7 +444,7 @@ def _file_views(
                 version=document.version,
                 name=download_name(case, people[item.member_id], item.code, document, clock),
                 original_name=document.original_name,
-                size=human_size(document.size_bytes),
+                size=storage.human_size(document.size_bytes),
                 media_type=document.media_type,
                 review=str(document.review),
                 uploaded=clock.moment(document.uploaded_at),
@@ -527,6 +519,7 @@ def item_views(
                 added_for_case=item.added_for_case,
                 expires_on=clock.date(item.expires_on),
                 expires_after_days=item.expires_after_days,
+                outstanding=item.required and item.status in OUTSTANDING,
                 expired=item.expires_on is not None and item.expires_on < today,
                 files=files.get(item.id, []),
             )

@@ -29,7 +29,7 @@ from sqlmodel import Session, SQLModel, select
 
 from immigration_app.models import Address, CaseMember, ClientAnswer, Employment, Person, utcnow
 from immigration_app.services import deadlines
-from immigration_app.services.audit import record_event
+from immigration_app.services.audit import PORTAL_ACTOR, record_event
 from immigration_app.services.errors import InvalidInput, NotFound
 from immigration_app.services.firm import FirmClock, firm_clock
 from immigration_app.services.people import (
@@ -38,7 +38,7 @@ from immigration_app.services.people import (
     display_name,
     update_person,
 )
-from immigration_app.services.portal import PORTAL_ACTOR, PortalAccess
+from immigration_app.services.portal import PortalAccess
 
 # The profile fields a client may answer through the portal (see the module's docstring).
 CLIENT_FIELDS = (

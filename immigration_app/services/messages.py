@@ -167,11 +167,16 @@ class TemplateView:
     edited: bool
 
 
-def template_views(session: Session) -> list[TemplateView]:
-    overrides = {
+def firm_wording(session: Session) -> dict[tuple[str, str], tuple[str, str]]:
+    """The firm's own (subject, body) per (template, language), for `template_text`."""
+    return {
         (row.template, row.language): (row.subject, row.body)
         for row in session.exec(select(MessageTemplateText))
     }
+
+
+def template_views(session: Session) -> list[TemplateView]:
+    overrides = firm_wording(session)
     views = []
     for template in message_templates().values():
         for language in ("en", "es"):

@@ -23,18 +23,18 @@ from immigration_app.models import (
     Language,
     Message,
     MessageStatus,
-    MessageTemplateText,
     Person,
     PortalLink,
     ReceiptNumber,
     User,
     utcnow,
 )
-from immigration_app.services.audit import record_event
+from immigration_app.services.audit import PORTAL_ACTOR, record_event
 from immigration_app.services.auth import token_digest
 from immigration_app.services.documents import ItemView, add_file, item_views
 from immigration_app.services.errors import InvalidInput, NotFound
 from immigration_app.services.firm import firm_clock, firm_settings
+from immigration_app.services.messages import firm_wording
 from immigration_app.services.people import display_name
 from immigration_app.services.stages import stage_order
 from immigration_app.services.storage import StagedFile
@@ -46,7 +46,6 @@ DEFAULT_DAYS = 30
 MAX_DAYS = 180
 # Wrong dates of birth in a row before a link locks; staff then make a new one.
 MAX_FAILED_CHECKS = 5
-PORTAL_ACTOR = "client via portal"
 _TOKEN_IN_URL = re.compile(r"/portal/[A-Za-z0-9_-]{20,}")
 
 
@@ -93,12 +92,6 @@ def _link_message(
     session: Session, link: PortalLink, case: Case, person: Person, token: str
 ) -> Message:
     language = str(person.preferred_language or "en")
-    overrides = {
-        (row.template, row.language): (row.subject, row.body)
-        for row in session.exec(
-            select(MessageTemplateText).where(MessageTemplateText.template == "client_portal_link")
-        )
-    }
     firm = firm_settings(session)
     clock = firm_clock(session)
     values = {
@@ -108,7 +101,8 @@ def _link_message(
         "firm_name": firm.name,
         "firm_phone": firm.phone,
     }
-    subject, body = render(*template_text("client_portal_link", language, overrides), values)
+    wording = template_text("client_portal_link", language, firm_wording(session))
+    subject, body = render(*wording, values)
     message = Message(
         key=f"portal_link:{link.id}",
         template="client_portal_link",
@@ -298,8 +292,9 @@ def _refuse(session: Session, link: PortalLink | None, code: str, client_address
 def check_link(session: Session, link_id: int) -> PortalAccess:
     """Re-check a link already opened in this browser (every portal handler does)."""
     link = session.get(PortalLink, link_id)
-    if link is None or _state(link, utcnow()) != "active":
-        raise PortalRefused(_state(link, utcnow()) if link else "unknown")
+    state = _state(link, utcnow()) if link else "unknown"
+    if state != "active":
+        raise PortalRefused(state)
     member = session.get(CaseMember, link.member_id)
     person = session.get(Person, member.person_id)
     return PortalAccess(

@@ -24,7 +24,6 @@ from immigration_app.models import (
     DeadlineStatus,
     Message,
     MessageStatus,
-    MessageTemplateText,
     Person,
     ReceiptNumber,
     Reminder,
@@ -34,6 +33,7 @@ from immigration_app.models import (
 )
 from immigration_app.services.documents import outstanding_by_member
 from immigration_app.services.firm import FirmClock, firm_clock, firm_settings, lead_days
+from immigration_app.services.messages import firm_wording
 from immigration_app.services.people import display_name
 from immigration_app.services.portal import issue_reminder_link, portal_url
 from immigration_app.services.templates import render, template_text
@@ -257,10 +257,7 @@ class _Context:
         self.today = now.astimezone(self.clock.time_zone).date()
         self.firm = firm_settings(session)
         self.app_url = get_settings().app_url
-        self.overrides = {
-            (row.template, row.language): (row.subject, row.body)
-            for row in session.exec(select(MessageTemplateText))
-        }
+        self.overrides = firm_wording(session)
 
     def messages(self, reminder: Reminder) -> Iterable[Message]:
         case = self.cases[reminder.case_id]

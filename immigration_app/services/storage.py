@@ -110,7 +110,7 @@ class UploadRefused(Exception):
 
 def _refused(code: str, *, limit_bytes: int = 0) -> UploadRefused:
     messages = {
-        "too_large": f"This file is larger than the {_human_size(limit_bytes)} limit. "
+        "too_large": f"This file is larger than the {human_size(limit_bytes)} limit. "
         "Nothing was saved.",
         "empty": "This file is empty. Nothing was saved.",
         "unsupported_type": "This file is not a PDF or a photo (JPEG, PNG or HEIC). "
@@ -121,7 +121,8 @@ def _refused(code: str, *, limit_bytes: int = 0) -> UploadRefused:
     return UploadRefused(code, messages[code])
 
 
-def _human_size(size: int) -> str:
+def human_size(size: int) -> str:
+    """A size as people read it: 812 bytes, 12.3 KB, 4.5 MB."""
     if size >= 1024 * 1024:
         return f"{round(size / (1024 * 1024), 1):g} MB"
     if size >= 1024:

@@ -16,7 +16,6 @@ from immigration_app.catalog.checklists import checklist_sections
 from immigration_app.services import storage
 from immigration_app.services.checklists import add_case_item
 from immigration_app.services.documents import (
-    OUTSTANDING,
     REJECTION_REASONS,
     ItemView,
     accept_item,
@@ -47,7 +46,6 @@ from immigration_app.state.uploads import receive_files
 UPLOAD_ID = "staff_upload"
 ACCEPT = {"image/*": [], "application/pdf": [".pdf"]}
 _CHECKED = ("on", "true")
-_OUTSTANDING = {str(status) for status in OUTSTANDING}
 # What staff read when a file of their upload is not kept (storage.UploadRefused codes).
 _REFUSED = {
     "too_large": "Larger than the {limit} MB limit. Nothing was saved.",
@@ -102,11 +100,7 @@ def group_documents(views: list[ItemView]) -> list[PersonGroup]:
             person.member_id,
             person.name,
             person.role,
-            sum(
-                view.required and view.status in _OUTSTANDING
-                for section in person.sections
-                for view in section.documents
-            ),
+            sum(view.outstanding for section in person.sections for view in section.documents),
             person.sections,
         )
         for person in people
@@ -237,13 +231,22 @@ class CaseDocumentsState(rx.State):
             accept_item, "Accepted.", item_id=self.dialog_item_id, issued_on=issued_on
         )
 
-    def _goes_stale(self, item_id: int) -> bool:
-        return any(
-            view.id == item_id and view.expires_after_days > 0
-            for person in self.people
-            for section in person.sections
-            for view in section.documents
+    def _view(self, item_id: int) -> ItemView | None:
+        """An item as this tab shows it (only those of the case on screen)."""
+        return next(
+            (
+                view
+                for person in self.people
+                for section in person.sections
+                for view in section.documents
+                if view.id == item_id
+            ),
+            None,
         )
+
+    def _goes_stale(self, item_id: int) -> bool:
+        view = self._view(item_id)
+        return view is not None and view.expires_after_days > 0
 
     @rx.event
     @staff_only()
@@ -255,16 +258,8 @@ class CaseDocumentsState(rx.State):
         )
 
     def _item_title(self, item_id: int) -> str:
-        return next(
-            (
-                view.title
-                for person in self.people
-                for section in person.sections
-                for view in section.documents
-                if view.id == item_id
-            ),
-            "",
-        )
+        view = self._view(item_id)
+        return view.title if view else ""
 
     async def _open(self, dialog: str, item_id) -> None:
         chosen = _chosen_id(item_id) or 0

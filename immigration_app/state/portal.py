@@ -149,9 +149,7 @@ class PortalState(rx.State):
         views = await call(portal_items, access=access, language=self.language)
         words = catalog.portal_text()[self.language]
         self.items = [_item(view, words) for view in views]
-        self.outstanding = sum(
-            item.required and item.status in ("needed", "rejected") for item in self.items
-        )
+        self.outstanding = sum(view.outstanding for view in views)
         self.phase = "open"
 
     @rx.event

@@ -19,6 +19,7 @@ from immigration_app.models import (
     Employment,
     Person,
 )
+from immigration_app.services.audit import PORTAL_ACTOR
 from immigration_app.services.cases import case_workspace, edit_member_profile
 from immigration_app.services.errors import InvalidInput, NotFound
 from immigration_app.services.firm import firm_clock
@@ -32,7 +33,7 @@ from immigration_app.services.intake import (
     save_history_row,
     save_intake_profile,
 )
-from immigration_app.services.portal import PORTAL_ACTOR, create_link, open_portal
+from immigration_app.services.portal import create_link, open_portal
 from tests.factories import make_case, make_viewer
 
 
