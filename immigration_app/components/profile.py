@@ -8,6 +8,7 @@ from reflex.vars import Var
 from immigration_app.components.fields import select_field, text_area, text_field
 
 LANGUAGES = [("en", "English"), ("es", "Spanish (Español)")]
+SEXES = [("male", "Male"), ("female", "Female")]
 
 
 def _pair(*children: rx.Component) -> rx.Component:
@@ -34,8 +35,17 @@ def profile_fields(errors: Var, values: Var | None = None) -> rx.Component:
             field("Date of birth", "date_of_birth", type="date"),
         ),
         _pair(
-            field("City of birth", "city_of_birth"), field("Country of birth", "country_of_birth")
+            select_field(
+                "Sex (as the forms ask it)",
+                "sex",
+                SEXES,
+                errors=errors,
+                empty_label="Not known yet",
+                default_value=values["sex"] if values is not None else None,
+            ),
+            field("City of birth", "city_of_birth"),
         ),
+        field("Country of birth", "country_of_birth"),
         _pair(
             field("Country of citizenship", "country_of_citizenship"),
             field("A-number", "a_number"),

@@ -30,6 +30,14 @@ from immigration_app.models.documents import (
     PortalLink,
 )
 from immigration_app.models.firm import DATE_FORMATS, FirmSettings
+from immigration_app.models.forms import (
+    FilledForm,
+    FindingAck,
+    FormField,
+    FormMapEdit,
+    FormOverride,
+    FormTemplate,
+)
 from immigration_app.models.people import (
     Address,
     Employment,
@@ -62,7 +70,13 @@ __all__ = [
     "DocumentFile",
     "Employment",
     "FileReview",
+    "FilledForm",
+    "FindingAck",
     "FirmSettings",
+    "FormField",
+    "FormMapEdit",
+    "FormOverride",
+    "FormTemplate",
     "ItemStatus",
     "Language",
     "Marriage",

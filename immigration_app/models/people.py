@@ -28,6 +28,7 @@ class Person(SQLModel, table=True):
     given_name: str = Field(max_length=100, index=True)
     middle_name: str = Field(default="", max_length=100)
     date_of_birth: date | None = Field(default=None, index=True)
+    sex: str = Field(default="", max_length=6)  # "male" or "female", as the forms ask it
     city_of_birth: str = Field(default="", max_length=100)
     country_of_birth: str = Field(default="", max_length=100)
     country_of_citizenship: str = Field(default="", max_length=100)

@@ -24,6 +24,7 @@ _SELECT = {
     "background": "var(--color-surface)",
 }
 _BIG_TAB = {"flex": "1", "min_height": "52px", "font_size": "17px"}  # a thumb's target
+_SEXES = (("", "f_sex_unknown"), ("male", "f_sex_male"), ("female", "f_sex_female"))
 _UNIT_TYPES = (("", "unit_none"), ("Apt.", "unit_apt"), ("Ste.", "unit_ste"), ("Flr.", "unit_flr"))
 
 
@@ -130,6 +131,20 @@ def _profile_form() -> rx.Component:
                 errors,
                 "other_names",
                 help_text=T["f_other_names_help"],
+            ),
+            _labelled(
+                T["f_sex"],
+                "me-sex",
+                rx.el.select(
+                    *[rx.el.option(T[key], value=value) for value, key in _SEXES],
+                    id="me-sex",
+                    name="sex",
+                    default_value=values["sex"],
+                    aria_describedby="me-sex-error",
+                    style=_SELECT,
+                ),
+                errors,
+                "sex",
             ),
             _pair(
                 field("city_of_birth", "f_city_of_birth"),

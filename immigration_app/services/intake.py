@@ -47,6 +47,7 @@ CLIENT_FIELDS = (
     "middle_name",
     "other_names",
     "date_of_birth",
+    "sex",
     "city_of_birth",
     "country_of_birth",
     "country_of_citizenship",

@@ -42,6 +42,7 @@ PROFILE_LABELS = {
     "given_name": "Given name",
     "middle_name": "Middle name",
     "date_of_birth": "Date of birth",
+    "sex": "Sex",
     "city_of_birth": "City of birth",
     "country_of_birth": "Country of birth",
     "country_of_citizenship": "Country of citizenship",
@@ -62,6 +63,7 @@ _COLUMNS = tuple(
     name for name in PROFILE_LABELS if name != "other_names" and name not in _ENTRY_FIELDS
 )
 _MAX_OTHER_NAMES = 20
+SEXES = ("", "male", "female")  # the two USCIS forms offer; "" while not known
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ class PersonInput:
     given_name: str
     middle_name: str = ""
     date_of_birth: str = ""  # ISO date, as an <input type=date> sends it
+    sex: str = ""  # male or female, as USCIS forms ask it
     city_of_birth: str = ""
     country_of_birth: str = ""
     country_of_citizenship: str = ""
@@ -240,6 +243,8 @@ def validate_person(data: PersonInput) -> dict:
         problems["family_name"] = "Enter the family name (last name)."
     if not clean["given_name"]:
         problems["given_name"] = "Enter the given name (first name)."
+    if clean["sex"] not in SEXES:
+        problems["sex"] = "Choose male or female, as the forms ask."
     if data.preferred_language not in {language.value for language in Language}:
         problems["preferred_language"] = "Choose English or Spanish."
     if problems:
