@@ -26,6 +26,9 @@ class CaseType:
     source: str
     as_of: date
     verified: bool
+    # What the beneficiary is to the petitioner on an I-130 (spouse, parent, child, sibling);
+    # "" where the case type does not say, and staff answer it on the form.
+    relationship: str = ""
 
     @property
     def client_role(self) -> str:

@@ -22,7 +22,7 @@ from immigration_app.models import (
     User,
     utcnow,
 )
-from immigration_app.services import deadlines, reminders
+from immigration_app.services import consistency, deadlines, reminders
 from immigration_app.services.audit import record_event
 from immigration_app.services.checklists import instantiate_checklist
 from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
@@ -47,6 +47,9 @@ _REFERENCE_ATTEMPTS = 5
 _ANSWER_LABELS = {**PROFILE_LABELS, "addresses": "Addresses", "employment": "Employment"}
 MAX_NOTE_LENGTH = 20_000
 
+
+# Stages a case enters only once the consistency check finds no errors in its forms.
+_CHECKED_BEFORE = ("internal_review", "ready_to_file")
 
 @dataclass(frozen=True)
 class MemberInput:
@@ -247,7 +250,8 @@ def assign_case(
 def move_case(session: Session, *, actor: Viewer, reference: str, stage: str) -> Case:
     """Move a case to another stage; the move is an event (the board's flow is read from them).
 
-    A case is "Filed - pending" only once it has a receipt number.
+    A case is "Filed - pending" only once it has a receipt number, and it goes to review (or
+    past it) only without consistency errors in its forms.
     """
     case = visible_case(session, viewer=actor, reference=reference)
     if stage not in {known.key for known in catalog.stages()}:
@@ -265,6 +269,16 @@ def move_case(session: Session, *, actor: Viewer, reference: str, stage: str) ->
         ).first()
     ):
         raise InvalidInput({"stage": "Add the receipt number first: a filed case has one."})
+    if stage in _CHECKED_BEFORE:
+        errors = consistency.open_errors(session, case)
+        if errors:
+            first = errors[0]
+            raise InvalidInput(
+                {
+                    "stage": f"{len(errors)} consistency error(s) on the Forms tab keep this "
+                    f"case out of review, e.g. {first.where}: {first.message}"
+                }
+            )
     before = case.stage
     case.stage, case.stage_entered_at = stage, utcnow()
     session.add(case)
