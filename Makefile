@@ -12,7 +12,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := false
 export REFLEX_HTTP_CLIENT_BIND_ADDRESS := 0.0.0.0
 
-.PHONY: run test lint bench lock migration browser
+.PHONY: pdftk run test lint bench lock migration browser
 
 $(VENV)/.runtime: requirements.lock pyproject.toml
 	python3 -m venv $(VENV)
@@ -41,7 +41,11 @@ lint: $(VENV)/.dev
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
 
-bench: $(VENV)/.dev
+# bench.form_fill's baseline is pdftk-java, the filler docassemble uses.
+pdftk:
+	@command -v pdftk >/dev/null || { apt-get update -qq && apt-get install -y -qq pdftk-java; }
+
+bench: $(VENV)/.dev browser pdftk
 	@for b in bench/[a-z]*.py; do [ -e "$$b" ] || continue; $(BIN)/python -m bench.$$(basename $$b .py) || exit 1; done
 
 # Developers: re-pin dependencies after editing pyproject.toml.

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import quote
 
+from sqlmodel import Session
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
@@ -18,7 +19,7 @@ from immigration_app.services.auth import SESSION_COOKIE, viewer_for_token
 from immigration_app.services.calendar import feed_ics
 from immigration_app.services.case_list import CaseQuery, export_cases_csv
 from immigration_app.services.db import session_scope
-from immigration_app.services.documents import open_document
+from immigration_app.services.documents import Download, open_document
 from immigration_app.services.documents_export import (
     check_case_folder,
     plan_case_folder,
@@ -27,6 +28,7 @@ from immigration_app.services.documents_export import (
 )
 from immigration_app.services.errors import NotFound
 from immigration_app.services.firm import firm_clock
+from immigration_app.services.form_filling import open_filled_form
 from immigration_app.services.storage import DocumentCorrupt, read_blob
 from immigration_app.services.viewer import Viewer
 
@@ -80,6 +82,28 @@ def _disposition(kind: str, filename: str) -> str:
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
+def _stream_download(session: Session, download: Download, what: str) -> Response:
+    """Stream a stored file the viewer may open (its audit event is in `session`)."""
+    try:
+        chunks = read_blob(download.blob_name)
+    except (FileNotFoundError, ValueError):
+        session.rollback()  # nothing was opened, so nothing to record
+        return PlainTextResponse(
+            f"This {what}'s file is missing from the document store; restore it from a backup.",
+            status_code=500,
+        )
+    headers = {
+        **_PRIVATE,
+        "Content-Disposition": _disposition(
+            "inline" if download.inline else "attachment", download.filename
+        ),
+        "Content-Length": str(download.size),
+    }
+    if download.inline:
+        headers["Content-Security-Policy"] = "sandbox"
+    return StreamingResponse(chunks, media_type=download.media_type, headers=headers)
+
+
 def document_file(request: Request) -> Response:
     """One stored file, decrypted as it streams; every view or download is an audit event.
 
@@ -99,25 +123,25 @@ def document_file(request: Request) -> Response:
             )
         except NotFound:
             return PlainTextResponse("No such document.", status_code=404)
+        return _stream_download(session, download, "document")
+
+
+def filled_form(request: Request) -> Response:
+    """A filled form of a case, shown in the browser; every view is an audit event."""
+    with session_scope() as session:
+        viewer = viewer_for_token(session, request.cookies.get(SESSION_COOKIE, ""))
+        if viewer is None:
+            return PlainTextResponse("Sign in to open forms.", status_code=401)
         try:
-            chunks = read_blob(download.blob_name)
-        except (FileNotFoundError, ValueError):
-            session.rollback()  # nothing was opened, so nothing to record
-            return PlainTextResponse(
-                "This document's file is missing from the document store; restore it from a "
-                "backup.",
-                status_code=500,
+            download = open_filled_form(
+                session,
+                viewer=viewer,
+                filled_id=request.path_params["filled_id"],
+                client_address=_client_address(request),
             )
-    headers = {
-        **_PRIVATE,
-        "Content-Disposition": _disposition(
-            "inline" if download.inline else "attachment", download.filename
-        ),
-        "Content-Length": str(download.size),
-    }
-    if download.inline:
-        headers["Content-Security-Policy"] = "sandbox"
-    return StreamingResponse(chunks, media_type=download.media_type, headers=headers)
+        except NotFound:
+            return PlainTextResponse("No such form.", status_code=404)
+        return _stream_download(session, download, "form")
 
 
 def case_folder(request: Request) -> Response:
@@ -153,6 +177,7 @@ api = Starlette(
     routes=[
         Route("/api/cases.csv", cases_csv),
         Route("/api/documents/{document_id:int}", document_file),
+        Route("/api/filled-forms/{filled_id:int}", filled_form),
         Route("/api/cases/{ref}/folder.zip", case_folder),
         Route("/api/calendar/{token}.ics", calendar_feed),
     ]

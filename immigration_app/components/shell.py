@@ -32,6 +32,7 @@ def navbar() -> rx.Component:
                             _nav_link("Firm settings", "/admin/firm"),
                             _nav_link("Message templates", "/admin/messages"),
                             _nav_link("Checklists", "/admin/checklists"),
+                            _nav_link("Form library", "/admin/forms"),
                             spacing="5",
                         ),
                     ),

@@ -6,7 +6,7 @@ import reflex as rx
 
 from immigration_app.components.fields import live_select
 from immigration_app.components.shell import staff_page
-from immigration_app.components.tables import VISUALLY_HIDDEN, data_table
+from immigration_app.components.tables import VISUALLY_HIDDEN, data_table, pager
 from immigration_app.services.case_list import CaseRow, WorkItem
 from immigration_app.services.documents import QueueRow
 from immigration_app.state.dashboard import DashboardState
@@ -157,33 +157,11 @@ def _case_table() -> rx.Component:
 
 
 def _pager() -> rx.Component:
-    return rx.hstack(
-        rx.text(
-            DashboardState.total,
-            rx.cond(DashboardState.total == 1, " case", " cases"),
-            " · page ",
-            DashboardState.page,
-            " of ",
-            DashboardState.page_count,
-            size="2",
-            color_scheme="gray",
-            aria_live="polite",
-        ),
-        rx.spacer(),
-        rx.button(
-            "Previous page",
-            variant="soft",
-            disabled=DashboardState.page <= 1,
-            on_click=DashboardState.go_to_page(DashboardState.page - 1),
-        ),
-        rx.button(
-            "Next page",
-            variant="soft",
-            disabled=DashboardState.page >= DashboardState.page_count,
-            on_click=DashboardState.go_to_page(DashboardState.page + 1),
-        ),
-        width="100%",
-        align="center",
+    return pager(
+        rx.fragment(DashboardState.total, rx.cond(DashboardState.total == 1, " case", " cases")),
+        DashboardState.page,
+        DashboardState.page_count,
+        DashboardState.go_to_page,
     )
 
 

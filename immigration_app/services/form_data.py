@@ -266,8 +266,11 @@ class FormPeople:
 
 
 def form_people(form_map: FormMap, members: list[tuple[CaseMember, Person]]) -> FormPeople:
+    """Who plays each role; a role no field reads is not missing (a form the catalog does not
+    map offers every member role, and uses the ones an admin maps)."""
     found: dict[str, Person] = {}
     missing = []
+    used = {rule.key.partition(".")[0] for rule in form_map.fields}
     for role, member_roles in form_map.people.items():
         person = next(
             (
@@ -278,8 +281,10 @@ def form_people(form_map: FormMap, members: list[tuple[CaseMember, Person]]) -> 
             ),
             None,
         )
-        if person is None:
+        if person is None and role in used:
             missing.append(role)
+        elif person is None:
+            continue
         else:
             found[role] = person
     return FormPeople(found, tuple(missing))

@@ -136,6 +136,10 @@ def _heading(plan: FormPlan) -> tuple[str, str]:
 def fill_form(session: Session, *, actor: Viewer, reference: str, form_number: str) -> FilledForm:
     """Fill one form of the case on its current edition and keep it as a new version."""
     case = visible_case(session, viewer=actor, reference=reference)
+    if form_number not in {number for number, _ in case_form_numbers(case)}:
+        raise InvalidInput(
+            {"form": f"{case_types()[case.case_type].title} cases do not file Form {form_number}."}
+        )
     plan = plan_form(session, case, form_number)
     if plan.people.missing:
         raise InvalidInput(

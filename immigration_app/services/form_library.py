@@ -75,7 +75,7 @@ def load_form(
             edition_date=blank.edition_date,
             title=known.title if known else blank.title,
             is_current=current is None or blank.edition_date > current.edition_date,
-            original_name=original_name[:255],
+            original_name=storage.safe_original_name(original_name),
             blob_name=blob_name,
             sha256=sha256,
             page_count=blank.page_count,

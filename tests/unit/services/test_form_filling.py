@@ -12,7 +12,7 @@ from immigration_app.models import CaseEvent, FilledForm, FormTemplate
 from immigration_app.services import storage
 from immigration_app.services.cases import MemberInput, open_case
 from immigration_app.services.errors import InvalidInput, NotPermitted
-from immigration_app.services.form_data import case_members
+from immigration_app.services.form_data import case_members, form_people
 from immigration_app.services.form_filling import (
     case_forms,
     clear_override,
@@ -307,3 +307,20 @@ def test_the_library_keeps_editions_and_one_is_current(session, admin, marriage)
         ("09/26/14", True, 1)
     ]
     assert current_template(session, "G-1145").id == template.id
+
+
+def test_a_form_the_catalog_does_not_map_needs_only_the_people_its_fields_read(
+    session, admin, marriage
+):
+    members = case_members(session, marriage)
+    unmapped = effective_map(session, "G-28")  # the catalog has no map for it
+
+    assert form_people(unmapped, members).missing == ()
+    assert set(form_people(unmapped, members).people) == {"petitioner", "beneficiary"}
+
+
+def test_only_the_forms_of_the_case_type_are_filled(session, admin, marriage):
+    load(session, admin, "N-400")
+    with pytest.raises(InvalidInput) as refused:
+        fill_form(session, actor=admin, reference=marriage.reference, form_number="N-400")
+    assert "do not file Form N-400" in refused.value.fields["form"]
