@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import reflex as rx
 
 from immigration_app.components.fields import inline_form, select_field, text_area, text_field
@@ -9,10 +11,15 @@ from immigration_app.components.profile import profile_fields
 from immigration_app.components.shell import staff_page
 from immigration_app.pages.case_deadlines import deadlines_tab, messages_tab
 from immigration_app.pages.case_documents import documents_tab
+from immigration_app.pages.case_forms import forms_tab
+from immigration_app.pages.case_histories import member_histories
 from immigration_app.services.cases import MemberView, NoteView, TimelineEntry
+from immigration_app.state.case_checks import CaseChecksState
+from immigration_app.state.case_forms import CaseFormsState
 from immigration_app.state.cases import CaseState
 from immigration_app.state.deadlines import CaseDeadlinesState
 from immigration_app.state.documents import CaseDocumentsState
+from immigration_app.state.profile_histories import CaseHistoriesState
 
 
 def _fact(label: str, value, badge: rx.Component | None = None) -> rx.Component:
@@ -119,34 +126,8 @@ def _from_client(member: MemberView, field: str) -> rx.Component:
     )
 
 
-def _history_list(title: str, lines, badge: rx.Component) -> rx.Component:
-    return rx.vstack(
-        rx.hstack(rx.heading(title, size="2", as_="h4"), badge, spacing="2", align="center"),
-        rx.cond(
-            lines.length() > 0,
-            rx.el.ul(
-                rx.foreach(
-                    lines,
-                    lambda line: rx.el.li(
-                        rx.text(line.period, size="1", color_scheme="gray"),
-                        rx.text(line.text, size="2"),
-                        list_style="none",
-                        padding_y="4px",
-                    ),
-                ),
-                aria_label=title,
-                padding="0",
-                margin="0",
-            ),
-            rx.text("None entered yet.", size="2", color_scheme="gray"),
-        ),
-        spacing="1",
-        width="100%",
-    )
-
-
 def _member_histories(member: MemberView) -> rx.Component:
-    """Five-year histories (read-only here) and what the client answered in the portal."""
+    """What the client answered in the portal, and the histories staff keep."""
     return rx.vstack(
         rx.cond(
             member.client_answered != "",
@@ -157,19 +138,7 @@ def _member_histories(member: MemberView) -> rx.Component:
                 color_scheme="blue",
             ),
         ),
-        rx.grid(
-            _history_list(
-                "Addresses (last five years)", member.addresses, _from_client(member, "addresses")
-            ),
-            _history_list(
-                "Employment (last five years)",
-                member.employment,
-                _from_client(member, "employment"),
-            ),
-            columns=rx.breakpoints(initial="1", md="2"),
-            spacing="4",
-            width="100%",
-        ),
+        member_histories(member, functools.partial(_from_client, member)),
         spacing="2",
         width="100%",
     )
@@ -180,6 +149,11 @@ def _member_facts(member: MemberView) -> rx.Component:
     return rx.grid(
         _fact("Date of birth", _or_none(member.born, "—"), _from_client(member, "date_of_birth")),
         _fact("A-number", _or_none(profile["a_number"], "—"), _from_client(member, "a_number")),
+        _fact(
+            "Sex",
+            rx.cond(profile["sex"] == "", "—", profile["sex"].to(str).capitalize()),
+            _from_client(member, "sex"),
+        ),
         _fact(
             "Citizenship",
             _or_none(profile["country_of_citizenship"], "—"),
@@ -364,7 +338,7 @@ def _tabs() -> rx.Component:
         ("timeline", "Timeline", _timeline()),
         ("notes", "Notes", _notes()),
         ("documents", "Documents", documents_tab()),
-        ("forms", "Forms", _later("USCIS forms filled from the profiles will be listed here.")),
+        ("forms", "Forms", forms_tab()),
         ("deadlines", "Deadlines", deadlines_tab()),
         ("messages", "Messages", messages_tab()),
         ("filing", "Filing", _later("Filing packets and their review will be here.")),
@@ -375,8 +349,11 @@ def _tabs() -> rx.Component:
         value=CaseState.tab,
         on_change=[
             CaseState.choose_tab,
+            CaseHistoriesState.show_tab,
             CaseDeadlinesState.show_tab,
             CaseDocumentsState.show_tab,
+            CaseFormsState.show_tab,
+            CaseChecksState.show_tab,
         ],
         width="100%",
     )
@@ -399,7 +376,14 @@ def _not_found() -> rx.Component:
 @staff_page(
     route="/cases/[ref]",
     title="Case",
-    on_load=[CaseState.load, CaseDeadlinesState.load, CaseDocumentsState.load],
+    on_load=[
+        CaseState.load,
+        CaseHistoriesState.load,
+        CaseDeadlinesState.load,
+        CaseDocumentsState.load,
+        CaseFormsState.load,
+        CaseChecksState.load,
+    ],
 )
 def case() -> rx.Component:
     return rx.match(

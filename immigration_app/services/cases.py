@@ -27,7 +27,7 @@ from immigration_app.services.audit import record_event
 from immigration_app.services.checklists import instantiate_checklist
 from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
 from immigration_app.services.firm import FirmClock, firm_clock
-from immigration_app.services.intake import HistoryLine, client_answers, history_lines
+from immigration_app.services.intake import client_answers
 from immigration_app.services.people import (
     PROFILE_LABELS,
     PersonInput,
@@ -50,6 +50,7 @@ MAX_NOTE_LENGTH = 20_000
 
 # Stages a case enters only once the consistency check finds no errors in its forms.
 _CHECKED_BEFORE = ("internal_review", "ready_to_file")
+
 
 @dataclass(frozen=True)
 class MemberInput:
@@ -338,6 +339,21 @@ def add_note(session: Session, *, actor: Viewer, reference: str, body: str) -> C
     return note
 
 
+def case_person(
+    session: Session, *, viewer: Viewer, reference: str, person_id: int
+) -> tuple[Case, Person]:
+    """A case the viewer may see and one of the people on it; NotFound otherwise."""
+    case = visible_case(session, viewer=viewer, reference=reference)
+    person = session.exec(
+        select(Person)
+        .join(CaseMember, CaseMember.person_id == Person.id)
+        .where(CaseMember.case_id == case.id, Person.id == person_id)
+    ).first()
+    if person is None:
+        raise NotFound(f"Person {person_id} is not on case {reference}")
+    return case, person
+
+
 def edit_member_profile(
     session: Session,
     *,
@@ -348,15 +364,7 @@ def edit_member_profile(
     client_address: str = "",
 ) -> list[str]:
     """Edit the profile of someone on a case the actor may see."""
-    case = visible_case(session, viewer=actor, reference=reference)
-    on_case = session.exec(
-        select(CaseMember.id).where(
-            CaseMember.case_id == case.id, CaseMember.person_id == person_id
-        )
-    ).first()
-    if on_case is None:
-        raise NotFound(f"Person {person_id} is not on case {reference}")
-    person = session.get(Person, person_id)
+    _, person = case_person(session, viewer=actor, reference=reference, person_id=person_id)
     changed = update_person(
         session, actor=actor, person=person, data=data, client_address=client_address
     )
@@ -395,8 +403,6 @@ class MemberView:
     # "employment"; and the same as labels for one line of text.
     from_client: tuple[str, ...] = ()
     client_answered: str = ""
-    addresses: tuple[HistoryLine, ...] = ()
-    employment: tuple[HistoryLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -484,13 +490,10 @@ def case_workspace(
             client_answered=", ".join(
                 label for name, label in _ANSWER_LABELS.items() if name in answered
             ),
-            addresses=tuple(histories["addresses"]),
-            employment=tuple(histories["employment"]),
         )
         for member, person in rows
         for entry in (latest_entry_dates(session, person.id),)
         for answered in (client_answers(session, person.id),)
-        for histories in (history_lines(session, person.id, clock),)
     )
     events = select(CaseEvent).where(CaseEvent.case_id == case.id)
     if event_kind:

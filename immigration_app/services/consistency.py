@@ -42,7 +42,7 @@ from immigration_app.services.form_filling import (
     shown,
 )
 from immigration_app.services.form_library import current_template
-from immigration_app.services.intake import HISTORY_YEARS, history_gaps
+from immigration_app.services.histories import HISTORY_YEARS, history_gaps
 from immigration_app.services.people import display_name
 from immigration_app.services.viewer import Viewer, visible_case
 
@@ -95,6 +95,11 @@ def _form_fix(case: Case, form: str) -> tuple[str, str]:
     return f"Open Form {form}", f"/cases/{case.reference}?tab=forms&form={form}"
 
 
+def _label(blank) -> str:
+    """A field's printed label, ready to be followed by more words."""
+    return (blank.label or blank.name.rsplit(".", 1)[-1]).rstrip(" .")
+
+
 def _is_identity(key: str) -> bool:
     path = key.partition(".")[2]
     return any(path == name or path.startswith(name) for name in _IDENTITY if name)
@@ -134,7 +139,7 @@ def _form_findings(
                     form,
                     blank.part,
                     blank.item,
-                    f"{blank.label or rule.name} is required and empty.",
+                    f"{_label(blank)} is required and empty.",
                     label,
                     url,
                 )
@@ -178,7 +183,7 @@ def _form_findings(
                 form,
                 blank.part,
                 blank.item,
-                f"{blank.label or name}: version {filled.version} says {was or 'nothing'!r}, the "
+                f"{_label(blank)}: version {filled.version} says {was or 'nothing'!r}, the "
                 f"case now gives {shown(value) or 'nothing'!r}. Fill the form again.",
                 fix_label,
                 fix_url,
@@ -210,7 +215,7 @@ def _form_findings(
                     form,
                     blank.part,
                     blank.item,
-                    f"{blank.label or name}: typed {override.value!r} where the profile says "
+                    f"{_label(blank)}: typed {override.value!r} where the profile says "
                     f"{shown(plan.profile.get(name, '')) or 'nothing'!r}; other forms will show "
                     "the profile's value.",
                     fix_label,

@@ -360,13 +360,18 @@ def update_person(
             actor_label=actor_label,
         )
     if actor is not None:
-        # Staff changed these answers: they are no longer as the client gave them.
-        session.exec(
-            delete(ClientAnswer).where(
-                ClientAnswer.person_id == person.id, ClientAnswer.field.in_(changed)
-            )
-        )
+        unmark_client_answers(session, person.id, changed)
     return labels
+
+
+def unmark_client_answers(session: Session, person_id: int, fields: list[str]) -> None:
+    """Staff changed these answers (profile fields, "addresses", ...): they are no longer as
+    the client gave them through the portal."""
+    session.exec(
+        delete(ClientAnswer).where(
+            ClientAnswer.person_id == person_id, ClientAnswer.field.in_(fields)
+        )
+    )
 
 
 def spoken_name(given: str, middle: str, family: str) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import reflex as rx
 
-from immigration_app.services import intake
+from immigration_app.services import histories, intake
 from immigration_app.services.errors import InvalidInput, NotFound
 from immigration_app.services.people import PersonInput
 from immigration_app.services.portal import PortalAccess
@@ -36,17 +36,17 @@ _MESSAGE_KEYS = {
     "This number has 12 digits.": "err_uscis_account",
     "Enter a real date.": "err_date",
     "Check the year.": "err_year",
-    # services.intake (histories)
-    intake.REQUIRED: "err_required",
-    intake.TOO_LONG: "err_too_long",
-    intake.NOT_A_DATE: "err_date",
-    intake.CHECK_YEAR: "err_year",
-    intake.IN_THE_FUTURE: "err_future",
-    intake.ENDS_BEFORE_START: "err_end_before_start",
-    intake.CURRENT_HAS_NO_END: "err_current_has_no_end",
-    intake.END_OR_CURRENT: "err_end_or_current",
-    intake.ONE_CURRENT_ADDRESS: "err_one_current_address",
-    intake.UNIT_TYPE: "err_unit_type",
+    # services.histories
+    histories.REQUIRED: "err_required",
+    histories.TOO_LONG: "err_too_long",
+    histories.NOT_A_DATE: "err_date",
+    histories.CHECK_YEAR: "err_year",
+    histories.IN_THE_FUTURE: "err_future",
+    histories.ENDS_BEFORE_START: "err_end_before_start",
+    histories.CURRENT_HAS_NO_END: "err_current_has_no_end",
+    histories.END_OR_CURRENT: "err_end_or_current",
+    histories.ONE_CURRENT_ADDRESS: "err_one_current_address",
+    histories.UNIT_TYPE: "err_unit_type",
 }
 # Fields whose messages vary (the email checker's own words, the offending name quoted).
 _FIELD_KEYS = {"email": "err_email", "other_names": "err_other_names"}

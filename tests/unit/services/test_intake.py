@@ -23,10 +23,10 @@ from immigration_app.services.audit import PORTAL_ACTOR
 from immigration_app.services.cases import case_workspace, edit_member_profile
 from immigration_app.services.errors import InvalidInput, NotFound
 from immigration_app.services.firm import firm_clock
+from immigration_app.services.histories import history_gaps
 from immigration_app.services.intake import (
     client_answers,
     history,
-    history_gaps,
     history_part,
     intake_profile,
     remove_history_row,
@@ -34,6 +34,7 @@ from immigration_app.services.intake import (
     save_intake_profile,
 )
 from immigration_app.services.portal import create_link, open_portal
+from immigration_app.services.profile_histories import member_histories
 from tests.factories import make_case, make_viewer
 
 
@@ -344,8 +345,14 @@ def test_staff_see_the_histories_and_which_answers_came_from_the_client(session,
     ).members
     assert set(member.from_client) == {"addresses", "phone"}
     assert member.client_answered == "Phone, Addresses"
-    assert [line.text for line in member.addresses] == [
+    parts = member_histories(
+        session,
+        viewer=portal.attorney,
+        reference=portal.case.reference,
+        person_id=access.person_id,
+    ).parts
+    assert [row.text for row in parts["addresses"].rows] == [
         "12 Elm St, Houston, TX 77001, United States"
     ]
-    assert member.addresses[0].period.endswith(" to now")
-    assert member.employment == ()
+    assert parts["addresses"].rows[0].until == ""  # where the client lives now
+    assert parts["employment"].rows == []
