@@ -64,7 +64,8 @@ _DEMO_CASES = (
         "aos-marriage",
         (
             MemberInput(
-                "petitioner", new_person=PersonInput("Smith", "John", date_of_birth="1988-04-12")
+                "petitioner",
+                new_person=PersonInput("Smith", "John", date_of_birth="1988-04-12", sex="male"),
             ),
             MemberInput(
                 "beneficiary",
@@ -73,6 +74,7 @@ _DEMO_CASES = (
                     "Lucia",
                     middle_name="Fernanda",
                     date_of_birth="1990-08-02",
+                    sex="female",
                     country_of_birth="Mexico",
                     country_of_citizenship="Mexico",
                     preferred_language="es",
@@ -93,6 +95,7 @@ _DEMO_CASES = (
                     "Maria",
                     middle_name="Elena",
                     date_of_birth="1979-09-30",
+                    sex="female",
                     a_number="A012345678",
                     preferred_language="es",
                 ),
@@ -114,7 +117,11 @@ _DEMO_CASES = (
             MemberInput(
                 "beneficiary",
                 new_person=PersonInput(
-                    "Patel", "Ravi", date_of_birth="1995-01-22", country_of_citizenship="India"
+                    "Patel",
+                    "Ravi",
+                    date_of_birth="1995-01-22",
+                    sex="male",
+                    country_of_citizenship="India",
                 ),
             ),
         ),
@@ -127,7 +134,11 @@ _DEMO_CASES = (
             MemberInput(
                 "applicant",
                 new_person=PersonInput(
-                    "Hernandez", "Luis", date_of_birth="1999-07-04", preferred_language="es"
+                    "Hernandez",
+                    "Luis",
+                    date_of_birth="1999-07-04",
+                    sex="male",
+                    preferred_language="es",
                 ),
             ),
         ),
