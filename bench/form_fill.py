@@ -8,13 +8,14 @@ reported apart (`first_fill_ms`). `verify_ms` is the re-read the app does after 
 
 Baseline, same run: `pdftk i-130.pdf fill_form data.fdf output out.pdf drop_xfa` (pdftk-java,
 what docassemble uses), timed as a whole process, 20 times. Both outputs are checked to hold the
-values. Needs the real forms (../shared/forms) and pdftk (`apt-get install pdftk-java`).
+values. Needs the real forms (../shared/forms, or USCIS_FORMS_DIR) and pdftk (`apt-get install pdftk-java`).
 Last line: one JSON object.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -26,7 +27,10 @@ from pathlib import Path
 from immigration_app.catalog.form_maps import form_maps
 from immigration_app.services.pdf_forms import fill_pdf, read_blank_form, read_values
 
-FORM = Path(__file__).resolve().parents[2] / "shared" / "forms" / "i-130.pdf"
+FORMS = (
+    os.environ.get("USCIS_FORMS_DIR") or Path(__file__).resolve().parents[2] / "shared" / "forms"
+)
+FORM = Path(FORMS) / "i-130.pdf"
 FIELDS = 120
 RUNS = 20
 

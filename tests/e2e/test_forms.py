@@ -7,16 +7,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.flows import demo, sign_in_to_dashboard
-from tests.form_profiles import FORMS_DIR
+from tests.form_profiles import FORMS_DIR, needs_real_forms
 
-pytestmark = pytest.mark.skipif(
-    not (FORMS_DIR / "i-765.pdf").is_file(),
-    reason=f"the real USCIS forms are not at {FORMS_DIR}",
-)
+pytestmark = needs_real_forms
 I765 = "Form I-765, edition 08/21/25"
 CITY_OF_BIRTH = "Line18b_CityTownOfBirth[0]"  # left to staff by the standard map
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlmodel import select
 
 from immigration_app.models import CaseEvent
@@ -11,13 +10,11 @@ from immigration_app.services.db import session_scope
 from immigration_app.services.form_filling import fill_form
 from immigration_app.services.form_library import load_form
 from tests.factories import make_viewer
-from tests.form_profiles import FORMS_DIR, make_marriage_case
+from tests.form_profiles import FORMS_DIR, make_marriage_case, needs_real_forms
 from tests.unit.api.test_document_routes import _signed_in
 from tests.unit.api.test_routes import browser
 
-pytestmark = pytest.mark.skipif(
-    not FORMS_DIR.is_dir(), reason=f"the real USCIS forms are not at {FORMS_DIR}"
-)
+pytestmark = needs_real_forms
 
 
 def _filled_i130(*, paralegal_id: int | None = None) -> tuple[int, bytes, str]:

@@ -16,11 +16,9 @@ from immigration_app.services.form_data import case_members
 from immigration_app.services.form_filling import fill_form
 from immigration_app.services.form_library import load_form, make_current
 from tests.factories import make_viewer
-from tests.form_profiles import FORMS_DIR, make_marriage_case
+from tests.form_profiles import FORMS_DIR, make_marriage_case, needs_real_forms
 
-pytestmark = pytest.mark.skipif(
-    not FORMS_DIR.is_dir(), reason=f"the real USCIS forms are not at {FORMS_DIR}"
-)
+pytestmark = needs_real_forms
 # The aos-marriage forms the tests load (the others are not in the library, so not checked).
 FORMS = ("I-130", "I-130A", "G-1145")
 

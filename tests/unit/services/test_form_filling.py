@@ -35,11 +35,15 @@ from immigration_app.services.form_mapping import (
 )
 from immigration_app.services.pdf_forms import CONTINUATION_MARK, read_values
 from tests.factories import make_viewer
-from tests.form_profiles import EXPECTED, FORMS_DIR, MAPPED_FORMS, make_marriage_case
-
-pytestmark = pytest.mark.skipif(
-    not FORMS_DIR.is_dir(), reason=f"the real USCIS forms are not at {FORMS_DIR}"
+from tests.form_profiles import (
+    EXPECTED,
+    FORMS_DIR,
+    MAPPED_FORMS,
+    make_marriage_case,
+    needs_real_forms,
 )
+
+pytestmark = needs_real_forms
 
 
 def load(session, admin, form: str) -> FormTemplate:

@@ -19,11 +19,9 @@ from immigration_app.services.pdf_forms import (
     read_values,
 )
 from tests.files import jpeg_bytes
-from tests.form_profiles import FORMS_DIR, MAPPED_FORMS
+from tests.form_profiles import FORMS_DIR, MAPPED_FORMS, needs_real_forms
 
-pytestmark = pytest.mark.skipif(
-    not FORMS_DIR.is_dir(), reason=f"the real USCIS forms are not at {FORMS_DIR}"
-)
+pytestmark = needs_real_forms
 I130 = "form1[0].#subform[0].Pt2Line4a_FamilyName[0]"
 I130_MALE = "form1[0].#subform[1].Pt2Line9_Male[0]"
 

@@ -12,15 +12,13 @@ from immigration_app.services.form_library import load_form
 from immigration_app.state.case_checks import CaseChecksState
 from immigration_app.state.case_forms import PAGE_SIZE, CaseFormsState, fill_one
 from tests.factories import make_viewer
-from tests.form_profiles import FORMS_DIR, make_marriage_case
+from tests.form_profiles import FORMS_DIR, make_marriage_case, needs_real_forms
 from tests.unit.state.background import run_background
 from tests.unit.state.conftest import redirect_target, sign_in_as
 
 pytestmark = [
     pytest.mark.anyio,
-    pytest.mark.skipif(
-        not FORMS_DIR.is_dir(), reason=f"the real USCIS forms are not at {FORMS_DIR}"
-    ),
+    needs_real_forms,
 ]
 FAMILY_NAME = "form1[0].#subform[0].Pt2Line4a_FamilyName[0]"
 G28_CHECKBOX = "form1[0].#subform[0].CheckBox1[0]"

@@ -17,14 +17,11 @@ from immigration_app.services.form_filling import fill_form
 from immigration_app.services.form_library import MAX_FORM_BYTES, load_form
 from immigration_app.state.form_library import FormLibraryState, read_first_file
 from tests.factories import make_viewer
-from tests.form_profiles import FORMS_DIR, make_marriage_case
+from tests.form_profiles import FORMS_DIR, make_marriage_case, needs_real_forms
 from tests.unit.state.background import run_background
 from tests.unit.state.conftest import redirect_target, sign_in_as
 
 pytestmark = pytest.mark.anyio
-needs_forms = pytest.mark.skipif(
-    not FORMS_DIR.is_dir(), reason=f"the real USCIS forms are not at {FORMS_DIR}"
-)
 PIECE = 64 * 1024
 _SENDING: set[asyncio.Future] = set()
 
@@ -89,7 +86,7 @@ async def test_signed_out_upload_is_sent_to_sign_in(tab):
     assert _templates() == []
 
 
-@needs_forms
+@needs_real_forms
 async def test_an_admin_loads_a_form_and_sees_it_listed_as_current(tab):
     await sign_in_as(tab, "admin")
     state = tab.state(FormLibraryState)
@@ -136,7 +133,7 @@ async def test_only_the_first_file_is_read_and_never_much_past_the_limit():
         load_form(session, actor=admin, data=b"x" * (MAX_FORM_BYTES + 1), original_name=name)
 
 
-@needs_forms
+@needs_real_forms
 async def test_an_admin_switches_the_current_edition_and_removes_an_unused_one(tab):
     admin = await sign_in_as(tab, "admin")
     with session_scope() as session:
@@ -174,7 +171,7 @@ async def test_an_admin_switches_the_current_edition_and_removes_an_unused_one(t
     assert "no longer in the library" in str(toast.args)
 
 
-@needs_forms
+@needs_real_forms
 async def test_an_edition_a_case_was_filled_on_is_not_removed(tab):
     admin = await sign_in_as(tab, "admin")
     with session_scope() as session:

@@ -13,14 +13,12 @@ from immigration_app.services.db import session_scope
 from immigration_app.services.form_library import load_form
 from immigration_app.state.form_map import PAGE_SIZE, FormMapState
 from tests.factories import make_viewer
-from tests.form_profiles import FORMS_DIR
+from tests.form_profiles import FORMS_DIR, needs_real_forms
 from tests.unit.state.conftest import redirect_target, sign_in_as
 
 pytestmark = [
     pytest.mark.anyio,
-    pytest.mark.skipif(
-        not FORMS_DIR.is_dir(), reason=f"the real USCIS forms are not at {FORMS_DIR}"
-    ),
+    needs_real_forms,
 ]
 FAMILY_NAME = "form1[0].#subform[0].Pt2Line4a_FamilyName[0]"
 STAFF_CHECKBOX = "form1[0].#subform[0].CheckBox1[0]"  # "Form G-28 is attached": left to staff
