@@ -25,7 +25,7 @@ from immigration_app.services.form_filling import (
 from immigration_app.services.viewer import Viewer
 from immigration_app.state.auth import current_viewer, staff_only
 from immigration_app.state.case_checks import CaseChecksState
-from immigration_app.state.cases import CaseState, _chosen_id
+from immigration_app.state.cases import CaseState, chosen_id
 from immigration_app.state.forms import form_text
 from immigration_app.state.services import call
 
@@ -233,7 +233,7 @@ class CaseFormsState(rx.State):
     @rx.event
     @staff_only()
     async def go_to_page(self, page: int):
-        self.page = _chosen_id(page) or 1
+        self.page = chosen_id(page) or 1
         self._show()
 
     @rx.event

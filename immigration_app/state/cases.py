@@ -44,7 +44,7 @@ def _options(staff, role: Role) -> list[tuple[str, str]]:
     return [(str(user.id), user.full_name) for user in staff if user.role == role]
 
 
-def _chosen_id(raw) -> int | None:
+def chosen_id(raw) -> int | None:
     """The id a browser sent for a choice (a colleague, a person), or None for anything else.
 
     Services check that the id is one the user may choose."""
@@ -161,8 +161,8 @@ class CaseState(rx.State):
         return await self._change(
             assign_case,
             "Assignment saved.",
-            attorney_id=_chosen_id(field.get("attorney_id", "")),
-            paralegal_id=_chosen_id(field.get("paralegal_id", "")),
+            attorney_id=chosen_id(field.get("attorney_id", "")),
+            paralegal_id=chosen_id(field.get("paralegal_id", "")),
         )
 
     @rx.event
@@ -192,7 +192,7 @@ class CaseState(rx.State):
     @rx.event
     @staff_only()
     async def start_editing(self, person_id: int):
-        member = next((m for m in self.members if m.person_id == _chosen_id(person_id)), None)
+        member = next((m for m in self.members if m.person_id == chosen_id(person_id)), None)
         if member is None:
             return
         self.editing_person_id, self.edit_profile = member.person_id, dict(member.profile)
@@ -315,7 +315,7 @@ class NewCaseState(rx.State):
         if not self.adding_role:
             self.errors = {"members": "Choose the case type first."}
             return
-        pid = _chosen_id(person_id)
+        pid = chosen_id(person_id)
         if pid is None or any(member.person_id == pid for member in self.members):
             return
         self._add(MemberDraft(role=self.adding_role, label=str(label)[:200], person_id=pid))
@@ -379,8 +379,8 @@ class NewCaseState(rx.State):
                 actor=current_viewer(),
                 case_type=self.case_type,
                 members=members,
-                attorney_id=_chosen_id(field.get("attorney_id", "")),
-                paralegal_id=_chosen_id(field.get("paralegal_id", "")),
+                attorney_id=chosen_id(field.get("attorney_id", "")),
+                paralegal_id=chosen_id(field.get("paralegal_id", "")),
                 client_address=self.router.session.client_ip,
             )
         except InvalidInput as error:

@@ -37,7 +37,7 @@ from immigration_app.services.portal import (
 )
 from immigration_app.settings import get_settings
 from immigration_app.state.auth import current_viewer, public, staff_only
-from immigration_app.state.cases import CaseState, _chosen_id
+from immigration_app.state.cases import CaseState, chosen_id
 from immigration_app.state.checklists import item_text
 from immigration_app.state.forms import form_text
 from immigration_app.state.services import call
@@ -212,7 +212,7 @@ class CaseDocumentsState(rx.State):
     @rx.event
     @staff_only()
     async def accept(self, item_id: int):
-        chosen = _chosen_id(item_id) or 0
+        chosen = chosen_id(item_id) or 0
         if self._goes_stale(chosen):  # its validity counts from the issue date: ask for it
             await self._open("accept", chosen)
             return None
@@ -254,7 +254,7 @@ class CaseDocumentsState(rx.State):
         return await self._act(
             restore_item,
             "Needed again: the client sees it on their list.",
-            item_id=_chosen_id(item_id) or 0,
+            item_id=chosen_id(item_id) or 0,
         )
 
     def _item_title(self, item_id: int) -> str:
@@ -262,7 +262,7 @@ class CaseDocumentsState(rx.State):
         return view.title if view else ""
 
     async def _open(self, dialog: str, item_id) -> None:
-        chosen = _chosen_id(item_id) or 0
+        chosen = chosen_id(item_id) or 0
         title = self._item_title(chosen)
         if dialog != "ask" and not title:
             return
@@ -328,7 +328,7 @@ class CaseDocumentsState(rx.State):
         return await self._act(
             add_case_item,
             "Added: the client sees it on their list.",
-            member_id=_chosen_id(field.get("member_id", "")) or 0,
+            member_id=chosen_id(field.get("member_id", "")) or 0,
             text=item_text(form_data),
             reason=field.get("reason", "")[:1000],
         )
@@ -400,7 +400,7 @@ class CaseDocumentsState(rx.State):
                 create_link,
                 actor=current_viewer(),
                 reference=self.reference,
-                member_id=_chosen_id(field.get("link_member_id", "")) or 0,
+                member_id=chosen_id(field.get("link_member_id", "")) or 0,
                 days=int(days[:4]),
                 require_date_of_birth=field.get("link_birth_date", "") in _CHECKED,
                 send_email=field.get("link_email", "") in _CHECKED,
@@ -431,7 +431,7 @@ class CaseDocumentsState(rx.State):
                 revoke_link,
                 actor=current_viewer(),
                 reference=self.reference,
-                link_id=_chosen_id(link_id) or 0,
+                link_id=chosen_id(link_id) or 0,
             )
         except NotFound as error:
             return rx.toast.error(str(error) if await self._reload() else _GONE)

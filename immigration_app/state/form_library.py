@@ -22,7 +22,7 @@ from immigration_app.services.form_library import (
     remove_template,
 )
 from immigration_app.state.auth import current_viewer, public, staff_only
-from immigration_app.state.cases import _chosen_id
+from immigration_app.state.cases import chosen_id
 from immigration_app.state.services import call
 
 UPLOAD_ID = "form_upload"
@@ -172,7 +172,7 @@ class FormLibraryState(rx.State):
 
     async def _change(self, service, success: str, template_id):
         try:
-            await call(service, actor=current_viewer(), template_id=_chosen_id(template_id) or 0)
+            await call(service, actor=current_viewer(), template_id=chosen_id(template_id) or 0)
         except InvalidInput as error:
             return rx.toast.error(" ".join(error.fields.values()))
         except NotFound:

@@ -23,7 +23,7 @@ from immigration_app.services.form_mapping import (
     save_field_rule,
 )
 from immigration_app.state.auth import current_viewer, staff_only
-from immigration_app.state.cases import _chosen_id
+from immigration_app.state.cases import chosen_id
 from immigration_app.state.forms import form_text
 from immigration_app.state.services import call
 
@@ -114,7 +114,7 @@ class FormMapState(rx.State):
     @staff_only(Role.ADMIN)
     async def load(self):
         raw = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
-        self.template_id = _chosen_id(raw) or 0
+        self.template_id = chosen_id(raw) or 0
         self.status, self.query, self.status_filter, self.page = "loading", "", "", 1
         self._close()
         await self._reload()
@@ -135,7 +135,7 @@ class FormMapState(rx.State):
     @rx.event
     @staff_only(Role.ADMIN)
     async def go_to_page(self, page: int):
-        self.page = _chosen_id(page) or 1
+        self.page = chosen_id(page) or 1
         self._show()
 
     def _close(self) -> None:

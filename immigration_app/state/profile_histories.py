@@ -22,7 +22,7 @@ from immigration_app.services.profile_histories import (
     save_history,
 )
 from immigration_app.state.auth import current_viewer, staff_only
-from immigration_app.state.cases import CaseState, _chosen_id
+from immigration_app.state.cases import CaseState, chosen_id
 from immigration_app.state.forms import form_text
 from immigration_app.state.services import call
 
@@ -146,7 +146,7 @@ class CaseHistoriesState(rx.State):
     @rx.event
     @staff_only()
     async def open_add(self, person_id: int, kind: str):
-        chosen, kind = _chosen_id(person_id) or 0, _kind(kind)
+        chosen, kind = chosen_id(person_id) or 0, _kind(kind)
         if not kind or chosen not in self._names:
             return
         self._close()
@@ -158,7 +158,7 @@ class CaseHistoriesState(rx.State):
     @rx.event
     @staff_only()
     async def open_edit(self, person_id: int, kind: str, row_id: int):
-        chosen, kind, row_id = _chosen_id(person_id) or 0, _kind(kind), _chosen_id(row_id)
+        chosen, kind, row_id = chosen_id(person_id) or 0, _kind(kind), chosen_id(row_id)
         if not kind or chosen not in self._names:
             return None
         try:
@@ -221,7 +221,7 @@ class CaseHistoriesState(rx.State):
     @rx.event
     @staff_only()
     async def ask_remove(self, person_id: int, kind: str, row_id: int):
-        chosen, kind, row_id = _chosen_id(person_id) or 0, _kind(kind), _chosen_id(row_id) or 0
+        chosen, kind, row_id = chosen_id(person_id) or 0, _kind(kind), chosen_id(row_id) or 0
         rows = self.lists.get(list_key(chosen, kind), [])
         row = next((row for row in rows if row.row_id == row_id), None)
         if row is None:
