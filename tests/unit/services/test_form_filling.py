@@ -34,6 +34,7 @@ from immigration_app.services.form_mapping import (
     save_field_rule,
 )
 from immigration_app.services.pdf_forms import CONTINUATION_MARK, read_values
+from immigration_app.settings import get_settings
 from tests.factories import make_viewer
 from tests.form_profiles import (
     EXPECTED,
@@ -328,3 +329,16 @@ def test_only_the_forms_of_the_case_type_are_filled(session, admin, marriage):
     with pytest.raises(InvalidInput) as refused:
         fill_form(session, actor=admin, reference=marriage.reference, form_number="N-400")
     assert "do not file Form N-400" in refused.value.fields["form"]
+
+
+def test_a_refused_file_leaves_nothing_behind(session, admin):
+    stored = set(get_settings().documents_dir.rglob("*"))
+    renamed = (FORMS_DIR / "g-1145.pdf").read_bytes().replace(b"%PDF-", b"%PDX-", 1)
+    truncated = (FORMS_DIR / "i-130.pdf").read_bytes()[:5000]
+    for data in (b"", renamed, truncated):
+        with pytest.raises(InvalidInput) as refused:
+            load_form(session, actor=admin, data=data, original_name="form.pdf")
+        assert refused.value.fields["file"]
+
+    assert session.exec(select(FormTemplate)).all() == []
+    assert set(get_settings().documents_dir.rglob("*")) == stored
