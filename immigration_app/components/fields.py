@@ -22,9 +22,12 @@ def field_error(errors: Var, name: str) -> rx.Component:
     )
 
 
+LABEL_STYLE = {"fontWeight": 500, "fontSize": "14px"}
+
+
 def _labelled(label: str, name: str, control: rx.Component, errors: Var | None) -> rx.Component:
     return rx.vstack(
-        rx.el.label(label, html_for=name, style={"fontWeight": 500, "fontSize": "14px"}),
+        rx.el.label(label, html_for=name, style=LABEL_STYLE),
         control,
         field_error(errors, name) if errors is not None else rx.fragment(),
         spacing="1",
@@ -148,4 +151,22 @@ def inline_form(*fields: rx.Component, action: str, on_submit, key=None) -> rx.C
         on_submit=on_submit,
         key=key,
         width="100%",
+    )
+
+
+def search_field(label: str, name: str, *, value: Var, on_change, placeholder: str) -> rx.Component:
+    """A labelled search box that filters a list on the server as the user types."""
+    return rx.vstack(
+        rx.el.label(label, html_for=name, style=LABEL_STYLE),
+        rx.input(
+            id=name,
+            type="search",
+            value=value,
+            on_change=on_change,
+            debounce_timeout=300,
+            placeholder=placeholder,
+            max_length=100,
+            width="320px",
+        ),
+        spacing="1",
     )

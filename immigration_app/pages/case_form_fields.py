@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from immigration_app.components.fields import field_error
+from immigration_app.components.fields import LABEL_STYLE, field_error, search_field
 from immigration_app.components.form_parts import part_item
 from immigration_app.components.tables import data_table, pager
 from immigration_app.services.form_filling import FieldView
 from immigration_app.state.case_forms import CaseFormsState as State
 
 _COLUMNS = ("Part / item", "Field", "Profile key", "From the profile", "Override", "Actions")
-_LABEL = {"fontWeight": 500, "fontSize": "14px"}
 _SELECT = {
     "width": "100%",
     "padding": "8px",
@@ -136,7 +135,7 @@ def _override_dialog() -> rx.Component:
             ),
             rx.form(
                 rx.vstack(
-                    rx.el.label("Value on this case's form", html_for="value", style=_LABEL),
+                    rx.el.label("Value on this case's form", html_for="value", style=LABEL_STYLE),
                     _value_control(field),
                     field_error(State.errors, "value"),
                     field_error(State.errors, "field"),
@@ -165,19 +164,12 @@ def _override_dialog() -> rx.Component:
 
 def _fields() -> rx.Component:
     return rx.vstack(
-        rx.vstack(
-            rx.el.label("Search fields", html_for="fields-search", style=_LABEL),
-            rx.input(
-                id="fields-search",
-                type="search",
-                value=State.query,
-                on_change=State.search_fields,
-                debounce_timeout=300,
-                placeholder="Label, name, key or value",
-                max_length=100,
-                width="320px",
-            ),
-            spacing="1",
+        search_field(
+            "Search fields",
+            "fields-search",
+            value=State.query,
+            on_change=State.search_fields,
+            placeholder="Label, name, key or value",
         ),
         rx.cond(
             State.matching > 0,

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import reflex as rx
 
-from immigration_app.components.fields import field_error
+from immigration_app.components.fields import LABEL_STYLE, field_error
 from immigration_app.components.form_parts import part_item, status_badge
 from immigration_app.state.form_map import FormMapState as State
 
-_LABEL = {"fontWeight": 500, "fontSize": "14px"}
 _INPUT = {
     "width": "100%",
     "padding": "8px",
@@ -24,7 +23,7 @@ KEYS_LIST = "profile-keys"
 def _text_input(label: str, name: str, default_value, **props) -> rx.Component:
     """A native input (it can offer a datalist), labelled, with its error beside it."""
     return rx.vstack(
-        rx.el.label(label, html_for=name, style=_LABEL),
+        rx.el.label(label, html_for=name, style=LABEL_STYLE),
         rx.el.input(
             id=name,
             name=name,

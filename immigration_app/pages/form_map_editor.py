@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from immigration_app.components.fields import LABEL_STYLE, search_field
 from immigration_app.components.form_parts import part_item, status_badge
 from immigration_app.components.shell import staff_page
 from immigration_app.components.tables import data_table, pager
@@ -12,7 +13,6 @@ from immigration_app.services.form_mapping import MapRow
 from immigration_app.state.form_map import FormMapState as State
 
 _COLUMNS = ("Field", "Printed label", "Part / item", "Kind", "Status", "Profile key", "Actions")
-_LABEL = {"fontWeight": 500, "fontSize": "14px"}
 _SELECT = {
     "padding": "6px 8px",
     "fontSize": "14px",
@@ -70,22 +70,15 @@ def _count(label: str, key: str) -> rx.Component:
 
 def _filters() -> rx.Component:
     return rx.hstack(
-        rx.vstack(
-            rx.el.label("Search fields", html_for="map-search", style=_LABEL),
-            rx.input(
-                id="map-search",
-                type="search",
-                value=State.query,
-                on_change=State.search,
-                debounce_timeout=300,
-                placeholder="Name, printed label or profile key",
-                max_length=100,
-                width="320px",
-            ),
-            spacing="1",
+        search_field(
+            "Search fields",
+            "map-search",
+            value=State.query,
+            on_change=State.search,
+            placeholder="Name, printed label or profile key",
         ),
         rx.vstack(
-            rx.el.label("Show", html_for="map-status", style=_LABEL),
+            rx.el.label("Show", html_for="map-status", style=LABEL_STYLE),
             rx.el.select(
                 rx.el.option("All", value=""),
                 rx.el.option("Unmapped", value="unmapped"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from immigration_app.components.fields import LABEL_STYLE
 from immigration_app.components.shell import staff_page
 from immigration_app.components.tables import data_table
 from immigration_app.state.form_library import ACCEPT, UPLOAD_ID, EditionView, LibraryForm
@@ -20,12 +21,11 @@ _COLUMNS = (
     "Times filled",
     "Actions",
 )
-_HINT_LABEL = {"fontWeight": 500, "fontSize": "14px"}
 
 
 def _hint_field(label: str, name: str, value, on_change, placeholder: str) -> rx.Component:
     return rx.vstack(
-        rx.el.label(label, html_for=name, style=_HINT_LABEL),
+        rx.el.label(label, html_for=name, style=LABEL_STYLE),
         rx.input(
             id=name,
             value=value,

@@ -338,7 +338,8 @@ def form_fields(
     plan = plan_form(session, case, form_number)
     clock = firm_clock(session)
     keys = {rule.name: rule.key for rule in plan.form_map.fields}
-    users = {user.id: user.full_name for user in session.exec(select(User))}
+    setters = {override.set_by_id for override in plan.overrides.values()}
+    users = dict(session.exec(select(User.id, User.full_name).where(User.id.in_(setters))).all())
     views = []
     for name, blank in plan.blanks.items():
         if not blank.fillable:

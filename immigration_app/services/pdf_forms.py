@@ -244,9 +244,8 @@ def _kind(name: str, field_type: str, flags: int) -> str:
 
 
 def _font_size(widget: DictionaryObject, acro_form: DictionaryObject) -> float:
-    appearance = str(_inherited(_field_of(widget), "/DA", acro_form.get("/DA", "")) or "")
-    if "/DA" in widget:
-        appearance = str(widget["/DA"])
+    # The widget's own /DA first, then its field's and the field's parents', then the form's.
+    appearance = str(_inherited(widget, "/DA", acro_form.get("/DA", "")) or "")
     match = re.search(r"([\d.]+)\s+Tf", appearance)
     size = float(match.group(1)) if match else 0.0
     return size or _AUTO_FONT_PT
