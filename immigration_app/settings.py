@@ -11,6 +11,9 @@ from email.utils import parseaddr
 from pathlib import Path
 
 SMTP_SECURITY_MODES = ("starttls", "ssl", "none")
+# The USCIS Case Status API's sandbox; production keys come with their own host after approval.
+# Source: shared DOMAIN.md section 4 (developer.uscis.gov, as of 2026).
+USCIS_SANDBOX_URL = "https://api-int.uscis.gov"
 
 
 def _flag(value: str) -> bool:
@@ -68,6 +71,15 @@ def _mail_from(env) -> str:
     return value
 
 
+def _uscis_api_base_url(env) -> str:
+    value = (env.get("USCIS_API_BASE_URL") or USCIS_SANDBOX_URL).strip().rstrip("/")
+    if not value.startswith(("https://", "http://")):
+        raise ValueError(
+            f"USCIS_API_BASE_URL must be an address like {USCIS_SANDBOX_URL}, not {value!r}."
+        )
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -95,6 +107,14 @@ class Settings:
     # created on first use. Losing the key loses every stored document.
     document_key: bytes | None = field(default=None, repr=False)
     upload_limit_mb: int = 25
+    # The USCIS Case Status API (developer.uscis.gov). No client id or secret: status checks
+    # are off and say how to get credentials. Production allows 10 requests a second and
+    # 10,000 a day; the sandbox is reported to allow 5 a second and 1,000 a day (DOMAIN.md 4).
+    uscis_api_base_url: str = USCIS_SANDBOX_URL
+    uscis_api_client_id: str | None = None
+    uscis_api_client_secret: str | None = field(default=None, repr=False)  # never in a log line
+    uscis_api_rate_per_second: int = 10
+    uscis_api_daily_quota: int = 1000
 
     @property
     def outbox_dir(self) -> Path:
@@ -129,6 +149,7 @@ class Settings:
             document_key=_document_key(env),
             upload_limit_mb=_number(env, "UPLOAD_LIMIT_MB", "25", int, 1, 2048),
             **cls._mail_settings(env),
+            **cls._uscis_settings(env),
         )
 
     @staticmethod
@@ -145,6 +166,20 @@ class Settings:
             "mail_from": _mail_from(env),
             "smtp_timeout_seconds": _number(env, "SMTP_TIMEOUT_SECONDS", "20", float, 0.1, 600),
             "mail_max_attempts": _number(env, "MAIL_MAX_ATTEMPTS", "5", int, 1, 100),
+        }
+
+    @staticmethod
+    def _uscis_settings(env) -> dict:
+        return {
+            "uscis_api_base_url": _uscis_api_base_url(env),
+            "uscis_api_client_id": (env.get("USCIS_API_CLIENT_ID") or "").strip() or None,
+            "uscis_api_client_secret": (env.get("USCIS_API_CLIENT_SECRET") or "").strip() or None,
+            "uscis_api_rate_per_second": _number(
+                env, "USCIS_API_RATE_PER_SECOND", "10", int, 1, 100
+            ),
+            "uscis_api_daily_quota": _number(
+                env, "USCIS_API_DAILY_QUOTA", "1000", int, 1, 10_000_000
+            ),
         }
 
 
