@@ -6,7 +6,7 @@ pages use; without a valid session it answers 401 and shows nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import quote
 
 from sqlmodel import Session
@@ -27,8 +27,10 @@ from immigration_app.services.documents_export import (
     stream_case_folder,
 )
 from immigration_app.services.errors import NotFound
+from immigration_app.services.filings import open_notice
 from immigration_app.services.firm import firm_clock
 from immigration_app.services.form_filling import open_filled_form
+from immigration_app.services.packets import open_packet
 from immigration_app.services.storage import DocumentCorrupt, read_blob
 from immigration_app.services.viewer import Viewer
 
@@ -104,44 +106,85 @@ def _stream_download(session: Session, download: Download, what: str) -> Respons
     return StreamingResponse(chunks, media_type=download.media_type, headers=headers)
 
 
-def document_file(request: Request) -> Response:
-    """One stored file, decrypted as it streams; every view or download is an audit event.
+def _open_stored(
+    request: Request, what: str, opener: Callable[[Session, Viewer, str], Download]
+) -> Response:
+    """Stream a stored file `opener` finds for the signed-in viewer (it records the view).
 
-    A plain function: Starlette runs it in a worker thread, off the event loop.
+    Callers are plain functions: Starlette runs them in a worker thread, off the event loop.
     """
     with session_scope() as session:
         viewer = viewer_for_token(session, request.cookies.get(SESSION_COOKIE, ""))
         if viewer is None:
-            return PlainTextResponse("Sign in to open documents.", status_code=401)
+            return PlainTextResponse(f"Sign in to open this {what}.", status_code=401)
         try:
-            download = open_document(
-                session,
-                viewer=viewer,
-                document_id=request.path_params["document_id"],
-                inline=request.query_params.get("inline") == "1",
-                client_address=_client_address(request),
-            )
+            download = opener(session, viewer, _client_address(request))
         except NotFound:
-            return PlainTextResponse("No such document.", status_code=404)
-        return _stream_download(session, download, "document")
+            return PlainTextResponse(f"No such {what}.", status_code=404)
+        return _stream_download(session, download, what)
+
+
+def _inline(request: Request) -> bool:
+    return request.query_params.get("inline") == "1"
+
+
+def document_file(request: Request) -> Response:
+    """One uploaded file, decrypted as it streams; every view or download is an audit event."""
+    return _open_stored(
+        request,
+        "document",
+        lambda session, viewer, address: open_document(
+            session,
+            viewer=viewer,
+            document_id=request.path_params["document_id"],
+            inline=_inline(request),
+            client_address=address,
+        ),
+    )
 
 
 def filled_form(request: Request) -> Response:
     """A filled form of a case, shown in the browser; every view is an audit event."""
-    with session_scope() as session:
-        viewer = viewer_for_token(session, request.cookies.get(SESSION_COOKIE, ""))
-        if viewer is None:
-            return PlainTextResponse("Sign in to open forms.", status_code=401)
-        try:
-            download = open_filled_form(
-                session,
-                viewer=viewer,
-                filled_id=request.path_params["filled_id"],
-                client_address=_client_address(request),
-            )
-        except NotFound:
-            return PlainTextResponse("No such form.", status_code=404)
-        return _stream_download(session, download, "form")
+    return _open_stored(
+        request,
+        "form",
+        lambda session, viewer, address: open_filled_form(
+            session,
+            viewer=viewer,
+            filled_id=request.path_params["filled_id"],
+            client_address=address,
+        ),
+    )
+
+
+def packet_file(request: Request) -> Response:
+    """A built filing packet; every view or download is an audit event."""
+    return _open_stored(
+        request,
+        "packet",
+        lambda session, viewer, address: open_packet(
+            session,
+            viewer=viewer,
+            packet_id=request.path_params["packet_id"],
+            inline=_inline(request),
+            client_address=address,
+        ),
+    )
+
+
+def notice_file(request: Request) -> Response:
+    """A notice from USCIS kept on a case; every view or download is an audit event."""
+    return _open_stored(
+        request,
+        "notice",
+        lambda session, viewer, address: open_notice(
+            session,
+            viewer=viewer,
+            notice_id=request.path_params["notice_id"],
+            inline=_inline(request),
+            client_address=address,
+        ),
+    )
 
 
 def case_folder(request: Request) -> Response:
@@ -178,6 +221,8 @@ api = Starlette(
         Route("/api/cases.csv", cases_csv),
         Route("/api/documents/{document_id:int}", document_file),
         Route("/api/filled-forms/{filled_id:int}", filled_form),
+        Route("/api/packets/{packet_id:int}", packet_file),
+        Route("/api/notices/{notice_id:int}", notice_file),
         Route("/api/cases/{ref}/folder.zip", case_folder),
         Route("/api/calendar/{token}.ics", calendar_feed),
     ]

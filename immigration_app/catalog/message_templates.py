@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from immigration_app.catalog import CATALOG_DIR
 
 LANGUAGES = ("en", "es")
-AUDIENCES = ("staff", "client")
+# "uscis": a letter to the government, written in English only.
+AUDIENCES = ("staff", "client", "uscis")
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,11 @@ class MessageTemplate:
     placeholders: tuple[str, ...]  # the names it may use, without braces
     en: TemplateText
     es: TemplateText
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages a firm words it in: a letter to USCIS is only ever in English."""
+        return ("en",) if self.audience == "uscis" else LANGUAGES
 
     def text(self, language: str) -> TemplateText:
         """The wording in `language`; English for a language the catalog does not have."""
@@ -77,7 +83,8 @@ def _template(raw: dict) -> MessageTemplate:
         audience=raw["audience"],
         description=raw["description"],
         placeholders=tuple(raw["placeholders"]),
-        **{language: _text(raw[language]) for language in LANGUAGES},
+        # A letter to USCIS has no Spanish text: its "es" is its English.
+        **{language: _text(raw.get(language, raw["en"])) for language in LANGUAGES},
     )
 
 

@@ -29,6 +29,15 @@ from immigration_app.models.documents import (
     ItemStatus,
     PortalLink,
 )
+from immigration_app.models.filing import (
+    CaseNotice,
+    CoverLetter,
+    FilingMethod,
+    FilingPacket,
+    FilingRecord,
+    PacketReview,
+    ReviewDecision,
+)
 from immigration_app.models.firm import DATE_FORMATS, FirmSettings
 from immigration_app.models.forms import (
     FilledForm,
@@ -49,6 +58,7 @@ from immigration_app.models.people import (
     PersonSearchToken,
     TravelEntry,
 )
+from immigration_app.models.tracking import CaseStatusEntry, EvidenceRequest, ProcessingTime
 from immigration_app.models.types import utcnow
 from immigration_app.models.users import AuthSession, Role, User
 
@@ -62,14 +72,21 @@ __all__ = [
     "CaseEvent",
     "CaseMember",
     "CaseNote",
+    "CaseNotice",
+    "CaseStatusEntry",
     "CaseTypeSetting",
     "ChecklistTemplateItem",
     "ClientAnswer",
+    "CoverLetter",
     "Deadline",
     "DeadlineStatus",
     "DocumentFile",
     "Employment",
+    "EvidenceRequest",
     "FileReview",
+    "FilingMethod",
+    "FilingPacket",
+    "FilingRecord",
     "FilledForm",
     "FindingAck",
     "FirmSettings",
@@ -85,13 +102,16 @@ __all__ = [
     "MessageStatus",
     "MessageTemplateText",
     "OtherName",
+    "PacketReview",
     "Parent",
     "Person",
     "PersonSearchToken",
     "PortalLink",
+    "ProcessingTime",
     "ReceiptNumber",
     "Reminder",
     "ReminderStatus",
+    "ReviewDecision",
     "Role",
     "StageSetting",
     "TravelEntry",

@@ -65,6 +65,9 @@ class ReceiptNumber(SQLModel, table=True):
     receipt_number: str = Field(max_length=13, unique=True, index=True)
     form: str = Field(default="", max_length=16)
     received_on: date | None = None
+    # Where and as what USCIS processes it, to match its published processing times.
+    office: str = Field(default="", max_length=120)
+    category: str = Field(default="", max_length=200)
 
 
 class CaseEvent(SQLModel, table=True):

@@ -134,6 +134,8 @@ class CaseTypeSetting(SQLModel, table=True):
     # Set once an admin edits this type's checklist: its items then live in
     # checklist_template_item instead of coming from the catalog.
     checklist_edited: bool = False
+    # Where this type's packets are mailed (a lockbox or service center), for the cover letter.
+    filing_addressee: str = Field(default="", sa_type=sa.Text)
 
 
 class CalendarFeed(SQLModel, table=True):

@@ -26,6 +26,8 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=255)
     role: Role = Field(sa_type=sa.String(16), index=True)
     is_active: bool = Field(default=True, index=True)
+    # Marked by an admin: may review packets without being an attorney (never their own).
+    is_reviewer: bool = False
     created_at: datetime = now_field()
 
 

@@ -15,6 +15,7 @@ from immigration_app.models import (
     CaseEvent,
     CaseMember,
     CaseNote,
+    FilingRecord,
     MemberRole,
     Person,
     ReceiptNumber,
@@ -22,7 +23,7 @@ from immigration_app.models import (
     User,
     utcnow,
 )
-from immigration_app.services import consistency, deadlines, reminders
+from immigration_app.services import approval, consistency, deadlines, reminders
 from immigration_app.services.audit import record_event
 from immigration_app.services.checklists import instantiate_checklist
 from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
@@ -248,11 +249,20 @@ def assign_case(
     return case
 
 
+def _filed(session: Session, case: Case) -> bool:
+    """Whether the firm recorded sending the case, or USCIS's receipt for it is in."""
+    return any(
+        session.exec(select(table.id).where(table.case_id == case.id)).first()
+        for table in (FilingRecord, ReceiptNumber)
+    )
+
+
 def move_case(session: Session, *, actor: Viewer, reference: str, stage: str) -> Case:
     """Move a case to another stage; the move is an event (the board's flow is read from them).
 
-    A case is "Filed - pending" only once it has a receipt number, and it goes to review (or
-    past it) only without consistency errors in its forms.
+    A case goes to review (or past it) only without consistency errors in its forms; it is
+    "Ready to file" only with a second person's approval of its current packet, and "Filed -
+    pending" only once its filing is recorded (or its receipt number is in).
     """
     case = visible_case(session, viewer=actor, reference=reference)
     if stage not in {known.key for known in catalog.stages()}:
@@ -263,13 +273,12 @@ def move_case(session: Session, *, actor: Viewer, reference: str, stage: str) ->
     if skipped_by(session, stage, case.case_type):
         kind = catalog.case_types()[case.case_type]
         raise InvalidInput({"stage": f"{kind.title} cases skip {titles[stage]} at this firm."})
-    if (
-        stage == "filed_pending"
-        and not session.exec(
-            select(ReceiptNumber.id).where(ReceiptNumber.case_id == case.id)
-        ).first()
-    ):
-        raise InvalidInput({"stage": "Add the receipt number first: a filed case has one."})
+    if stage == "filed_pending" and not _filed(session, case):
+        raise InvalidInput(
+            {"stage": "Mark the case as filed on the Filing tab, or add its receipt number."}
+        )
+    if stage == "ready_to_file":
+        approval.require_approval(session, case)
     if stage in _CHECKED_BEFORE:
         errors = consistency.open_errors(session, case)
         if errors:

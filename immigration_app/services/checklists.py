@@ -117,6 +117,19 @@ def instantiate_checklist(session: Session, case: Case) -> int:
 # --- per case -------------------------------------------------------------------------------
 
 
+def item_by_code(session: Session, case: Case, role: str, code: str) -> CaseChecklistItem:
+    """The item `code` asked of the case's member in `role`."""
+    return session.exec(
+        select(CaseChecklistItem)
+        .join(CaseMember, CaseMember.id == CaseChecklistItem.member_id)
+        .where(
+            CaseChecklistItem.case_id == case.id,
+            CaseMember.role == role,
+            CaseChecklistItem.code == code,
+        )
+    ).one()
+
+
 def case_item(session: Session, *, viewer: Viewer, reference: str, item_id: int):
     """An item of a case the viewer may see, with its case; NotFound otherwise."""
     case = visible_case(session, viewer=viewer, reference=reference)

@@ -13,7 +13,6 @@ from sqlmodel import Session, select
 
 from immigration_app.models import (
     Case,
-    CaseChecklistItem,
     CaseMember,
     FirmSettings,
     User,
@@ -21,6 +20,7 @@ from immigration_app.models import (
 )
 from immigration_app.services import storage
 from immigration_app.services.cases import MemberInput, add_receipt_number, move_case, open_case
+from immigration_app.services.checklists import item_by_code
 from immigration_app.services.deadlines import add_from_trigger
 from immigration_app.services.documents import accept_item, add_file, reject_item
 from immigration_app.services.firm import firm_clock
@@ -206,22 +206,10 @@ def _demo_photo(*, readable: bool) -> bytes:
     return out.getvalue()
 
 
-def _item(session: Session, case: Case, role: str, code: str) -> CaseChecklistItem:
-    return session.exec(
-        select(CaseChecklistItem)
-        .join(CaseMember, CaseMember.id == CaseChecklistItem.member_id)
-        .where(
-            CaseChecklistItem.case_id == case.id,
-            CaseMember.role == role,
-            CaseChecklistItem.code == code,
-        )
-    ).one()
-
-
 def _add_demo_documents(session: Session, case: Case, *, clerk: Viewer, reviewer: Viewer) -> None:
     """Files through the real upload path (checked, encrypted), then reviewed as staff would."""
     for role, code, name, outcome in _MARRIAGE_DOCUMENTS:
-        item = _item(session, case, role, code)
+        item = item_by_code(session, case, role, code)
         data = (
             _demo_pdf() if name.endswith(".pdf") else _demo_photo(readable=outcome != "unreadable")
         )

@@ -467,6 +467,15 @@ def _members(session: Session, case_id: int) -> dict[int, tuple[CaseMember, Pers
     return {member.id: (member, person) for member, person in rows}
 
 
+def in_checklist_order(items: Iterable[CaseChecklistItem]) -> list[CaseChecklistItem]:
+    """Person by person, section by section, then as the checklist lists them."""
+    order = {key: section.order for key, section in checklist_sections().items()}
+    return sorted(
+        items,
+        key=lambda item: (item.member_id, order.get(item.section, 99), item.position, item.id),
+    )
+
+
 def case_documents(session: Session, *, viewer: Viewer, reference: str) -> list[ItemView]:
     """Every checklist item of a case with its files, person by person, section by section."""
     case = visible_case(session, viewer=viewer, reference=reference)
@@ -483,11 +492,7 @@ def item_views(
     if member_id is not None:
         query = query.where(CaseChecklistItem.member_id == member_id)
     sections = checklist_sections()
-    order = {key: section.order for key, section in sections.items()}
-    items = sorted(
-        session.exec(query).all(),
-        key=lambda item: (item.member_id, order.get(item.section, 99), item.position, item.id),
-    )
+    items = in_checklist_order(session.exec(query).all())
     people = {member_id: person for member_id, (_, person) in members.items()}
     files = _file_views(session, clock, case, items, people)
     today = clock.today()

@@ -179,7 +179,7 @@ def template_views(session: Session) -> list[TemplateView]:
     overrides = firm_wording(session)
     views = []
     for template in message_templates().values():
-        for language in ("en", "es"):
+        for language in template.languages:
             subject, body = template_text(template.key, language, overrides)
             views.append(
                 TemplateView(
@@ -201,7 +201,7 @@ def save_template(
 ) -> None:
     if actor.role != Role.ADMIN:
         raise NotPermitted("Only admins change the firm's message wording.")
-    if key not in message_templates() or language not in ("en", "es"):
+    if key not in message_templates() or language not in message_templates()[key].languages:
         raise NotFound(f"No template {key}/{language}")
     check_template(key, subject, body)
     row = session.get(MessageTemplateText, (key, language)) or MessageTemplateText(

@@ -99,6 +99,7 @@ class AssembledPacket:
     data: bytes
     page_count: int
     outline: list[tuple[str, int, int]]  # (title, first page counted from 1, depth)
+    first_pages: list[int]  # each part's first page counted from 1 (an exhibit's tab page)
 
 
 class PacketRefused(Exception):
@@ -168,7 +169,8 @@ def assemble_packet(
     data = _written(writer)
     if progress:
         progress(steps, steps)
-    return AssembledPacket(data=data, page_count=total, outline=outline)
+    first_pages = [_first_page(entry, index_at, index_pages) for entry in placed]
+    return AssembledPacket(data, total, outline, first_pages)
 
 
 def _exhibit_count(placed: list[_Placed]) -> int:
@@ -528,8 +530,7 @@ def _outline(
     "Exhibits", which points at the index."""
     outline = []
     for entry in placed:
-        moved = index_pages if index_at is not None and entry.start >= index_at else 0
-        first_page = entry.start + moved + 1
+        first_page = _first_page(entry, index_at, index_pages)
         if not entry.letter:
             outline.append((entry.label, first_page, 0))
             continue
@@ -537,6 +538,13 @@ def _outline(
             outline.append(("Exhibits", index_at + 1, 0))
         outline.append((f"Exhibit {entry.letter}: {entry.part.title}", first_page, 1))
     return outline
+
+
+def _first_page(entry: _Placed, index_at: int | None, index_pages: int) -> int:
+    """Where a part starts in the finished packet, counted from 1: the exhibit index moved
+    every part placed at or after it."""
+    moved = index_pages if index_at is not None and entry.start >= index_at else 0
+    return entry.start + moved + 1
 
 
 def _add_outline(writer: PdfWriter, outline: list[tuple[str, int, int]]) -> None:

@@ -9,7 +9,7 @@ from sqlmodel import Session, func, select
 
 from immigration_app.models import Role, User
 from immigration_app.services.audit import record_event
-from immigration_app.services.errors import InvalidInput, NotFound
+from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
 from immigration_app.services.passwords import hash_password, password_problem
 from immigration_app.services.viewer import Viewer
 
@@ -87,6 +87,7 @@ class StaffRow:
     email: str
     role: str
     is_active: bool
+    is_reviewer: bool
 
 
 def list_staff(session: Session) -> list[StaffRow]:
@@ -99,6 +100,7 @@ def list_staff(session: Session) -> list[StaffRow]:
             email=user.email,
             role=user.role,
             is_active=user.is_active,
+            is_reviewer=user.is_reviewer,
         )
         for user in users
     ]
@@ -159,5 +161,25 @@ def change_role(session: Session, *, actor: Viewer, user_id: int, role: str) -> 
         actor=actor,
         before={"role": str(before)},
         after={"role": role},
+    )
+    return user
+
+
+def set_reviewer(session: Session, *, actor: Viewer, user_id: int, reviewer: bool) -> User:
+    """Let a staff member who is not an attorney review packets (never their own), or stop it."""
+    if actor.role != Role.ADMIN:
+        raise NotPermitted("Only admins choose who reviews packets.")
+    user = _staff_member(session, user_id)
+    if user.is_reviewer == reviewer:
+        return user
+    user.is_reviewer = reviewer
+    session.add(user)
+    record_event(
+        session,
+        kind="user_reviewer_changed",
+        summary=f"{user.email}: {'may now review' if reviewer else 'no longer reviews'} packets",
+        actor=actor,
+        before={"is_reviewer": not reviewer},
+        after={"is_reviewer": reviewer},
     )
     return user

@@ -42,7 +42,7 @@ def test_a_refused_move_says_why_and_the_card_stays(page: Page):
     card = intake.get_by_role("listitem", name=re.compile("Selam Haile"))  # no receipt number
     reference = re.search(r"\((.+)\)", card.get_attribute("aria-label"))[1]
     page.get_by_label(f"Move {reference} to").select_option(label="Filed - pending")
-    expect(page.get_by_text(re.compile("Add the receipt number first"))).to_be_visible()
+    expect(page.get_by_text(re.compile("Mark the case as filed"))).to_be_visible()
     expect(
         page.get_by_role("region", name="Intake", exact=True).get_by_role(
             "listitem", name=re.compile(re.escape(reference))

@@ -315,7 +315,7 @@ def test_moving_a_case_is_an_event_and_filing_needs_a_receipt_number(session):
     assert (event.before, event.after) == ({"stage": "intake"}, {"stage": "collecting_documents"})
     assert event.summary == "Moved from Intake to Collecting documents"
 
-    with pytest.raises(InvalidInput, match="receipt number first"):
+    with pytest.raises(InvalidInput, match="Mark the case as filed"):
         move_case(session, actor=attorney, reference=case.reference, stage="filed_pending")
     with pytest.raises(InvalidInput):
         move_case(session, actor=attorney, reference=case.reference, stage="archived")
