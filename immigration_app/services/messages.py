@@ -8,12 +8,21 @@ import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from immigration_app.catalog.message_templates import message_templates
-from immigration_app.models import Case, Message, MessageStatus, MessageTemplateText, Role, utcnow
+from immigration_app.models import (
+    Case,
+    Message,
+    MessageStatus,
+    MessageTemplateText,
+    Role,
+    User,
+    utcnow,
+)
 from immigration_app.services.audit import record_event
 from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
 from immigration_app.services.firm import FirmClock, firm_clock
-from immigration_app.services.templates import check_template, template_text
+from immigration_app.services.templates import check_template, render, template_text
 from immigration_app.services.viewer import Viewer, visible_case, visible_cases
+from immigration_app.settings import get_settings
 
 OUTBOX_PAGE_SIZE = 50
 STATUS_WORDS = {
@@ -150,6 +159,39 @@ def retry_message(session: Session, *, actor: Viewer, message_id: int) -> None:
         actor=actor,
         case_id=message.case_id,
     )
+
+
+# --- telling staff --------------------------------------------------------------------------------
+
+
+def queue_staff_message(
+    session: Session, *, user: User, template: str, key: str, case: Case, values: dict[str, str]
+) -> Message:
+    """Queue an email to a staff member in the firm's wording of `template` (English).
+
+    `key` names the occasion (it becomes the Message-ID, so the same occasion is never sent
+    twice); `case_reference`, `case_url` and `recipient_name` are filled in here.
+    """
+    values = {
+        "recipient_name": user.full_name,
+        "case_reference": case.reference,
+        "case_url": f"{get_settings().app_url}/cases/{case.reference}",
+        **values,
+    }
+    subject, body = render(*template_text(template, "en", firm_wording(session)), values)
+    message = Message(
+        key=f"{key}:user:{user.id}",
+        template=template,
+        case_id=case.id,
+        recipient_user_id=user.id,
+        recipient_name=user.full_name,
+        to_address=user.email,
+        language="en",
+        subject=subject,
+        body=body,
+    )
+    session.add(message)
+    return message
 
 
 # --- the firm's wording of each template -----------------------------------------------------

@@ -30,7 +30,9 @@ from immigration_app.services import cases
 from immigration_app.services.approval import latest_packet
 from immigration_app.services.audit import record_event
 from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
+from immigration_app.services.messages import queue_staff_message
 from immigration_app.services.packet_plan import changes_since, plan_packet
+from immigration_app.services.people import display_name
 from immigration_app.services.stages import skipped_by
 from immigration_app.services.viewer import Viewer, visible_case
 
@@ -111,6 +113,7 @@ def submit_for_review(
     )
     session.add(review)
     session.flush()
+    _tell_reviewers(session, case, packet, review, actor)
     record_event(
         session,
         kind="review_requested",
@@ -173,12 +176,70 @@ def decide_review(
         after={"review_id": review.id, "packet_sha256": review.packet_sha256, "checks": checks},
     )
     session.flush()
+    _tell_preparer(session, case, packet, review, actor)
     if packet.purpose == "filing":
         if approve:
             _move_on(session, actor, case, "ready_to_file")
         else:
             _move_on(session, actor, case, "preparing_forms", back=True)
     return review
+
+
+# --- telling the people involved ------------------------------------------------------------------
+
+
+def _client_name(session: Session, case: Case) -> str:
+    client = cases.primary_client(session, case)
+    return display_name(client) if client else ""
+
+
+def _tell_reviewers(
+    session: Session, case: Case, packet: FilingPacket, review: PacketReview, actor: Viewer
+) -> None:
+    """The case's attorney hears a packet waits for them; when that attorney prepared it, every
+    other reviewer does (a small firm's list)."""
+    own = {review.submitted_by_id, packet.built_by_id}
+    attorney = session.get(User, case.attorney_id) if case.attorney_id else None
+    if may_review(attorney) and attorney.id not in own:
+        recipients = [attorney]
+    else:
+        recipients = [session.get(User, choice.id) for choice in reviewers(session, exclude=own)]
+    for user in recipients:
+        queue_staff_message(
+            session,
+            user=user,
+            template="staff_review_requested",
+            key=f"review:{review.id}:requested",
+            case=case,
+            values={
+                "client_name": _client_name(session, case),
+                "packet_version": str(packet.version),
+                "submitted_by": actor.full_name,
+                "review_note": review.submit_note,
+            },
+        )
+
+
+def _tell_preparer(
+    session: Session, case: Case, packet: FilingPacket, review: PacketReview, actor: Viewer
+) -> None:
+    preparer = session.get(User, review.submitted_by_id)
+    if preparer is None or not preparer.is_active:
+        return
+    queue_staff_message(
+        session,
+        user=preparer,
+        template="staff_review_decided",
+        key=f"review:{review.id}:decided",
+        case=case,
+        values={
+            "client_name": _client_name(session, case),
+            "packet_version": str(packet.version),
+            "decision": str(review.decision),
+            "decided_by": actor.full_name,
+            "comments": review.comments,
+        },
+    )
 
 
 # --- what the review panel shows ------------------------------------------------------------------

@@ -8,7 +8,14 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from immigration_app.models import Case, CaseEvent, FilingRecord, PacketReview, ReviewDecision
+from immigration_app.models import (
+    Case,
+    CaseEvent,
+    FilingRecord,
+    Message,
+    PacketReview,
+    ReviewDecision,
+)
 from immigration_app.services.approval import packet_status
 from immigration_app.services.cases import move_case
 from immigration_app.services.cover_letter import case_letter, save_case_letter
@@ -317,3 +324,20 @@ def test_an_online_filing_records_its_receipt_number_and_warns_about_an_odd_one(
         tab = filing_tab(session, viewer=staff["paralegal"], reference=reference)
         assert case_of(session, reference).stage == "filed_pending"
         assert not tab.can_file
+
+
+def test_reviewers_hear_of_a_submitted_packet_and_the_preparer_of_the_decision(staff, reference):
+    review_id = submitted(staff["paralegal"], reference)
+    with session_scope() as session:
+        asked = session.exec(
+            select(Message).where(Message.template == "staff_review_requested")
+        ).all()
+        # No attorney is assigned yet: every reviewer but the preparer hears of it.
+        attorneys = {staff["attorney"].id, staff["attorney_2"].id}
+        assert {message.recipient_user_id for message in asked} == attorneys
+        assert "Please check" in asked[0].body and f"{reference}?tab=filing" in asked[0].body
+    decide(staff["attorney"], reference, review_id, approve=False, comments="Exhibit B is cut off")
+    with session_scope() as session:
+        told = session.exec(select(Message).where(Message.template == "staff_review_decided")).one()
+        assert told.recipient_user_id == staff["paralegal"].id
+        assert "returned" in told.subject and "Exhibit B is cut off" in told.body
