@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from immigration_app.models import Case, FilingPacket, PacketReview, ReviewDecision, User
 from immigration_app.services.errors import InvalidInput
 from immigration_app.services.firm import firm_clock
-from immigration_app.services.packet_plan import changes_since, plan_packet
+from immigration_app.services.packet_plan import changes_since, replan
 
 STATES = ("none", "draft", "pending", "approved", "returned", "void")
 
@@ -55,7 +55,7 @@ def packet_status(session: Session, case: Case, purpose: str = "filing") -> Pack
     packet = latest_packet(session, case.id, purpose)
     if packet is None:
         return PacketStatus("none", "No packet has been built yet.")
-    changes = changes_since(packet, plan_packet(session, case, purpose=packet.purpose))
+    changes = changes_since(packet, replan(session, case, packet))
     review = latest_review(session, case.id, purpose)
     clock = firm_clock(session)
     if review is not None and review.decision == ReviewDecision.APPROVED:

@@ -152,6 +152,15 @@ def plan_packet(
     return PacketPlan(purpose, letter, [letter_part, *forms, *exhibits], not_filled)
 
 
+def replan(session: Session, case: Case, packet: FilingPacket) -> PacketPlan:
+    """Today's plan for the same packet: for an RFE response, the same chosen documents."""
+    item_ids = None
+    if packet.purpose == "rfe_response":
+        keys = [entry["key"] for entry in packet.contents if entry["kind"] == "exhibit"]
+        item_ids = [int(key.removeprefix("item:")) for key in keys]
+    return plan_packet(session, case, purpose=packet.purpose, item_ids=item_ids)
+
+
 def contents_of(plan: PacketPlan, first_pages: dict[str, int]) -> list[dict[str, Any]]:
     """What a built packet records about each part (see FilingPacket.contents)."""
     return [

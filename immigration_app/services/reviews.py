@@ -31,7 +31,7 @@ from immigration_app.services.approval import latest_packet
 from immigration_app.services.audit import record_event
 from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
 from immigration_app.services.messages import queue_staff_message
-from immigration_app.services.packet_plan import changes_since, plan_packet
+from immigration_app.services.packet_plan import changes_since, replan
 from immigration_app.services.people import display_name
 from immigration_app.services.stages import skipped_by
 from immigration_app.services.viewer import Viewer, visible_case
@@ -64,7 +64,7 @@ def _refuse_stale(session: Session, case: Case, packet: FilingPacket, doing: str
         raise InvalidInput(
             {"packet": f"Version {newest.version} is newer: {doing} that one instead."}
         )
-    changes = changes_since(packet, plan_packet(session, case, purpose=packet.purpose))
+    changes = changes_since(packet, replan(session, case, packet))
     if changes:
         raise InvalidInput(
             {

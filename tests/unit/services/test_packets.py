@@ -11,6 +11,7 @@ from sqlmodel import func, select
 
 from immigration_app.models import Case, CaseEvent, FilingPacket
 from immigration_app.services import storage
+from immigration_app.services.approval import packet_status
 from immigration_app.services.cover_letter import reset_case_letter, save_case_letter
 from immigration_app.services.db import session_scope
 from immigration_app.services.errors import InvalidInput
@@ -123,6 +124,10 @@ def test_an_rfe_response_holds_the_letter_and_the_chosen_exhibits_only(ready):
     assert packet.purpose == "rfe_response"
     assert [entry["key"] for entry in packet.contents] == ["letter", f"item:{chosen}"]
     assert [title for title, _, _ in outline_of(reader)][:2] == ["Cover letter", "Exhibits"]
+    with session_scope() as session:  # the other accepted documents are not "missing" from it
+        case = session.exec(select(Case).where(Case.reference == reference)).one()
+        status = packet_status(session, case, "rfe_response")
+        assert (status.state, status.changes) == ("draft", [])
 
 
 def test_the_letter_needs_an_addressee_and_keeps_its_enclosures(ready):
