@@ -6,6 +6,7 @@ import contextlib
 import reflex as rx
 
 import immigration_app.pages  # noqa: F401  (registers the pages)
+from immigration_app.api.headers import security_headers
 from immigration_app.api.routes import api
 from immigration_app.services.scheduler import start_scheduler
 from immigration_app.settings import get_settings
@@ -23,5 +24,6 @@ async def scheduler_lifespan():
         scheduler.shutdown(wait=False)
 
 
-app = rx.App(api_transformer=api)
+# The routes go in front of Reflex's own; the headers wrap everything, pages and files included.
+app = rx.App(api_transformer=[api, security_headers])
 app.register_lifespan_task(scheduler_lifespan)
