@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
+from immigration_app.services.backup import BackupError, create_backup, restore_backup
 from immigration_app.services.db import session_scope
 from immigration_app.services.demo import has_staff, seed_demo
 from immigration_app.services.errors import InvalidInput
 from immigration_app.services.schema import migrate_to_head, write_migration
+from immigration_app.services.storage import human_size
 from immigration_app.services.sweep import sweep as run_sweep
 from immigration_app.services.users import create_user as create_user_account
 
@@ -68,6 +73,82 @@ def seed_demo_firm(
 def sweep() -> None:
     """Send due reminders and queued mail once (the app also does this every minute)."""
     typer.echo(str(run_sweep()))
+
+
+KEY_WARNING = (
+    "WARNING: this archive holds the document key. Anyone who has the archive can open every "
+    "client document in it. Keep it encrypted and locked away, apart from the usual backups."
+)
+
+
+@app.command()
+def backup(
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The archive (.tar or .tar.gz), or a folder for it. Default: a dated .tar here.",
+        ),
+    ] = None,
+    include_key: bool = typer.Option(
+        False,
+        "--include-key",
+        help="Also archive the document key (the archive then opens every document).",
+    ),
+) -> None:
+    """Write one archive: a database snapshot, the encrypted documents and a manifest with
+    checksums. Safe while the app runs."""
+    if include_key:
+        typer.secho(KEY_WARNING, fg=typer.colors.RED, bold=True, err=True)
+    try:
+        result = create_backup(output=output, include_key=include_key)
+    except BackupError as error:
+        typer.secho(str(error), fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=1) from None
+    typer.echo(f"Backup written to {result.path}")
+    typer.echo(
+        f"  {result.database_kind} database snapshot, {result.documents} document file(s), "
+        f"{human_size(result.size_bytes)}"
+    )
+    if include_key:
+        typer.secho(KEY_WARNING, fg=typer.colors.RED, bold=True, err=True)
+    else:
+        typer.echo(
+            "  The document key is not in it: keep DOCUMENT_KEY or DATA_DIR/document.key backed "
+            "up separately, or these documents cannot be restored."
+        )
+
+
+@app.command()
+def restore(
+    archive: Annotated[
+        Path, typer.Argument(help="An archive written by `immigration-app backup`.")
+    ],
+) -> None:
+    """Restore an archive into an empty DATA_DIR and an empty database, after checking every
+    checksum; then migrate and check that each document the database names opens."""
+    try:
+        result = restore_backup(archive=archive)
+    except BackupError as error:
+        typer.secho(str(error), fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=1) from None
+    typer.echo(
+        f"Restored the {result.database_kind} database (revision {result.archived_revision} -> "
+        f"{result.revision}) and {result.documents} document file(s)"
+        + (", with the document key." if result.key_restored else ".")
+    )
+    if result.problems:
+        typer.secho(
+            f"{len(result.problems)} of {result.blobs_checked} documents the database names "
+            "are missing or do not open:",
+            fg=typer.colors.RED,
+            err=True,
+        )
+        for problem in result.problems:
+            typer.secho(f"  {problem}", err=True)
+        raise typer.Exit(code=1)
+    typer.echo(f"All {result.blobs_checked} documents the database names are present and open.")
 
 
 @app.command("make-migration", hidden=True)

@@ -92,6 +92,8 @@ HEIC_PROBE_BYTES = 64 * 1024 * 1024
 
 _BLOB_NAME = re.compile(r"([0-9a-f]{2})/\1[0-9a-f]{30}\.bin")
 _TEMP_SUFFIX = ".part"
+# The folder under DATA_DIR/documents where uploads wait, encrypted, until they are committed.
+STAGING_DIR = "tmp"
 
 
 class DocumentCorrupt(Exception):
@@ -161,10 +163,10 @@ def _load_or_create_key(path: Path) -> bytes:
     except FileExistsError:
         return _read_key_file(path)  # the other worker won; use its key
     with os.fdopen(fd, "wb") as key_file:
-        key_file.write(base64.urlsafe_b64encode(key) + b"\n")
+        key_file.write(key_text(key))
         key_file.flush()
         os.fsync(key_file.fileno())
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
     return key
 
 
@@ -173,7 +175,7 @@ def _read_key_file(path: Path, *, patience_seconds: float = 3.0) -> bytes:
     # an unreadable key is read again for a few seconds before it is declared damaged.
     deadline = time.monotonic() + patience_seconds
     while True:
-        key = _decode_key(path.read_bytes())
+        key = key_from_text(path.read_bytes())
         if key is not None:
             return key
         if time.monotonic() > deadline:
@@ -184,7 +186,13 @@ def _read_key_file(path: Path, *, patience_seconds: float = 3.0) -> bytes:
         time.sleep(0.05)
 
 
-def _decode_key(text: bytes) -> bytes | None:
+def key_text(key: bytes) -> bytes:
+    """The key as DATA_DIR/document.key holds it, and as DOCUMENT_KEY takes it."""
+    return base64.urlsafe_b64encode(key) + b"\n"
+
+
+def key_from_text(text: bytes) -> bytes | None:
+    """The key in `key_text`'s form (padding and surrounding whitespace optional), else None."""
     text = text.strip()
     try:
         key = base64.b64decode(text + b"=" * (-len(text) % 4), altchars=b"-_", validate=True)
@@ -270,7 +278,7 @@ def _unseal(source: BinaryIO, key: bytes, what: str) -> Iterator[bytes]:
 
 def _staging_dir(settings: Settings) -> Path:
     settings.documents_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    staging = settings.documents_dir / "tmp"
+    staging = settings.documents_dir / STAGING_DIR
     staging.mkdir(mode=0o700, exist_ok=True)
     return staging
 
@@ -288,7 +296,7 @@ def _blob_path(blob_name: str, settings: Settings) -> Path:
     return settings.documents_dir / blob_name
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
     """Make a rename or a new file in `path` survive a power cut."""
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -308,7 +316,7 @@ def _move_into_place(temp_path: Path, settings: Settings) -> str:
         if not target.exists():
             break
     os.replace(temp_path, target)
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
     return blob_name
 
 
@@ -375,7 +383,7 @@ def sweep_stale_uploads(
     silent for `older_than_seconds` are taken.
     """
     settings = settings or get_settings()
-    staging = settings.documents_dir / "tmp"
+    staging = settings.documents_dir / STAGING_DIR
     if not staging.is_dir():
         return 0
     cutoff = time.time() - older_than_seconds
