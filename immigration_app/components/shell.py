@@ -33,6 +33,7 @@ def navbar() -> rx.Component:
                             _nav_link("Message templates", "/admin/messages"),
                             _nav_link("Checklists", "/admin/checklists"),
                             _nav_link("Form library", "/admin/forms"),
+                            _nav_link("Processing times", "/admin/processing-times"),
                             spacing="5",
                         ),
                     ),

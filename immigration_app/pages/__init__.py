@@ -14,6 +14,7 @@ from immigration_app.pages import (
     new_case,
     outbox,
     portal,
+    processing_times_admin,
     team,
 )
 
@@ -31,5 +32,6 @@ __all__ = [
     "new_case",
     "outbox",
     "portal",
+    "processing_times_admin",
     "team",
 ]

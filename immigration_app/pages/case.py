@@ -11,11 +11,18 @@ from immigration_app.components.profile import profile_fields
 from immigration_app.components.shell import staff_page
 from immigration_app.pages.case_deadlines import deadlines_tab, messages_tab
 from immigration_app.pages.case_documents import documents_tab
+from immigration_app.pages.case_filing import filing_tab
 from immigration_app.pages.case_forms import forms_tab
 from immigration_app.pages.case_histories import member_histories
+from immigration_app.pages.case_uscis import uscis_tab
 from immigration_app.services.cases import MemberView, NoteView, TimelineEntry
 from immigration_app.state.case_checks import CaseChecksState
+from immigration_app.state.case_filing import CaseFilingState
 from immigration_app.state.case_forms import CaseFormsState
+from immigration_app.state.case_notices import CaseNoticesState
+from immigration_app.state.case_processing import CaseProcessingState
+from immigration_app.state.case_rfe import CaseRfeState
+from immigration_app.state.case_status import CaseStatusState
 from immigration_app.state.cases import CaseState
 from immigration_app.state.deadlines import CaseDeadlinesState
 from immigration_app.state.documents import CaseDocumentsState
@@ -46,7 +53,8 @@ def _stage_form() -> rx.Component:
         ),
         action="Move case",
         on_submit=CaseState.move,
-        key=CaseState.form_version,
+        # Redrawn when the stage changes, whichever tab moved the case (a review, a filing).
+        key=CaseState.form_version.to_string() + CaseState.header.stage_key,
     )
 
 
@@ -324,10 +332,6 @@ def _notes() -> rx.Component:
     )
 
 
-def _later(what: str) -> rx.Component:
-    return rx.text(what, color_scheme="gray", padding_y="12px")
-
-
 def _tabs() -> rx.Component:
     tabs = (
         (
@@ -341,7 +345,8 @@ def _tabs() -> rx.Component:
         ("forms", "Forms", forms_tab()),
         ("deadlines", "Deadlines", deadlines_tab()),
         ("messages", "Messages", messages_tab()),
-        ("filing", "Filing", _later("Filing packets and their review will be here.")),
+        ("uscis", "USCIS", uscis_tab()),
+        ("filing", "Filing", filing_tab()),
     )
     return rx.tabs.root(
         rx.tabs.list(*[rx.tabs.trigger(label, value=key) for key, label, _ in tabs]),
@@ -354,6 +359,11 @@ def _tabs() -> rx.Component:
             CaseDocumentsState.show_tab,
             CaseFormsState.show_tab,
             CaseChecksState.show_tab,
+            CaseStatusState.show_tab,
+            CaseProcessingState.show_tab,
+            CaseNoticesState.show_tab,
+            CaseRfeState.show_tab,
+            CaseFilingState.show_tab,
         ],
         width="100%",
     )
@@ -383,6 +393,11 @@ def _not_found() -> rx.Component:
         CaseDocumentsState.load,
         CaseFormsState.load,
         CaseChecksState.load,
+        CaseStatusState.load,
+        CaseProcessingState.load,
+        CaseNoticesState.load,
+        CaseRfeState.load,
+        CaseFilingState.load,
     ],
 )
 def case() -> rx.Component:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from immigration_app.pages.portal_intake import portal_parts
+from immigration_app.pages.portal_letter import letter_card, letter_screen
+from immigration_app.services.portal import PortalStatus
 from immigration_app.state.portal import ACCEPT, UPLOAD_ID, PortalItem, PortalState, UploadResult
 from immigration_app.state.portal_intake import PortalIntakeState
+from immigration_app.state.portal_letter import PortalLetterState
 
 T = PortalState.t
 _STATUS_COLORS = {
@@ -70,6 +73,16 @@ def _where_the_case_is() -> rx.Component:
             home.receipt_numbers.length() > 0,
             rx.text(T["receipts"], ": ", home.receipt_numbers.join(", "), size="2"),
         ),
+        rx.cond(home.statuses.length() > 0, _uscis_statuses()),
+        rx.cond(
+            home.estimates.length() > 0,
+            rx.vstack(
+                rx.heading(T["processing_title"], size="3", as_="h2"),
+                rx.foreach(home.estimates, lambda said: rx.text(said, size="3")),
+                spacing="2",
+                width="100%",
+            ),
+        ),
         rx.cond(
             home.firm_phone != "",
             rx.link(
@@ -82,6 +95,26 @@ def _where_the_case_is() -> rx.Component:
         ),
         role="region",
         aria_label=T["now"],
+    )
+
+
+def _uscis_status(status: PortalStatus) -> rx.Component:
+    return rx.vstack(
+        rx.text(status.title, size="4", weight="bold"),
+        rx.cond(status.text != "", rx.text(status.text, size="3")),
+        rx.text(T["receipts"], ": ", status.receipt_number, size="2", color_scheme="gray"),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _uscis_statuses() -> rx.Component:
+    return rx.vstack(
+        rx.heading(T["uscis_status"], size="3", as_="h2"),
+        rx.foreach(PortalState.home.statuses, _uscis_status),
+        rx.text(T["uscis_status_note"], size="2", color_scheme="gray"),
+        spacing="2",
+        width="100%",
     )
 
 
@@ -273,7 +306,17 @@ def _body() -> rx.Component:
         rx.cond(
             PortalState.upload_item_id != 0,
             _upload_screen(),
-            rx.vstack(_where_the_case_is(), portal_parts(_documents()), spacing="5", width="100%"),
+            rx.cond(
+                PortalLetterState.letter_open,
+                letter_screen(),
+                rx.vstack(
+                    _where_the_case_is(),
+                    letter_card(),
+                    portal_parts(_documents()),
+                    spacing="5",
+                    width="100%",
+                ),
+            ),
         ),
     )
 
@@ -288,7 +331,7 @@ _PRIVATE = [
 @rx.page(
     route="/portal/[token]",
     title="Case Desk",
-    on_load=[PortalState.load, PortalIntakeState.forget],
+    on_load=[PortalState.load, PortalIntakeState.forget, PortalLetterState.forget_letter],
     meta=_PRIVATE,
 )
 def portal() -> rx.Component:

@@ -53,11 +53,29 @@ def _deactivate_button(member: StaffRow) -> rx.Component:
     )
 
 
+def _reviewer(member: StaffRow) -> rx.Component:
+    """Attorneys always review packets; an admin may let anyone else active do so too."""
+    return rx.cond(
+        member.role == "attorney",
+        rx.text("Always (attorney)", size="2", color_scheme="gray"),
+        rx.cond(
+            member.is_active,
+            rx.switch(
+                checked=member.is_reviewer,
+                on_change=lambda reviewer: TeamState.update_reviewer(member.id, reviewer),
+                aria_label="Reviewer: " + member.full_name,
+            ),
+            rx.text("—", size="2", color_scheme="gray"),
+        ),
+    )
+
+
 def _member_row(member: StaffRow) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(member.full_name),
         rx.table.cell(member.email),
         rx.table.cell(_role_select(member)),
+        rx.table.cell(_reviewer(member)),
         rx.table.cell(
             rx.cond(
                 member.is_active,
@@ -121,7 +139,7 @@ def team() -> rx.Component:
         rx.heading("Team", size="7", as_="h1"),
         data_table(
             "Team members",
-            ("Name", "Email", "Role", "Status", "Access"),
+            ("Name", "Email", "Role", "Reviews packets", "Status", "Access"),
             rx.foreach(TeamState.staff, _member_row),
         ),
         _add_member_form(),

@@ -41,6 +41,7 @@ from immigration_app.services.people import (
     people_named,
     spoken_name,
 )
+from immigration_app.services.processing_times import past_processing_time_case_ids
 from immigration_app.services.receipts import normalize_receipt_number
 from immigration_app.services.stages import stage_order, stage_titles
 from immigration_app.services.viewer import Viewer, visible_cases
@@ -53,6 +54,7 @@ SHOW_FILTERS = {
     "due_30": "Due in 30 days",
     "waiting_on_client": "Waiting on client",
     "awaiting_review": "Awaiting review",
+    "past_processing_time": "Past processing time",
 }
 _REFERENCE_PREFIX = re.compile(r"^\d{4}(-\d{0,4})?$")
 _PARTIAL_RECEIPT = re.compile(r"^[A-Z]{3}\d{0,10}$")
@@ -178,7 +180,7 @@ def _search_condition(text: str):
     return Case.id.in_(union(*candidates) if len(candidates) > 1 else candidates[0])
 
 
-def _filters(query: CaseQuery, viewer: Viewer, today: date) -> list:
+def _filters(session: Session, query: CaseQuery, viewer: Viewer, today: date) -> list:
     conditions = [visible_cases(viewer), Case.closed_on.is_(None)]
     if (search := _search_condition(query.search)) is not None:
         conditions.append(search)
@@ -199,6 +201,9 @@ def _filters(query: CaseQuery, viewer: Viewer, today: date) -> list:
             conditions.append(Case.stage.in_(catalog.stages_waiting_on("client")))
         case "awaiting_review":
             conditions.append(Case.stage.in_(catalog.stages_waiting_on("review")))
+        case "past_processing_time":
+            # Likely-by dates add fractional months to each receipt: computed in Python.
+            conditions.append(Case.id.in_(past_processing_time_case_ids(session, today)))
     return conditions
 
 
@@ -312,7 +317,7 @@ def _rows(
 def search_cases(session: Session, *, viewer: Viewer, query: CaseQuery) -> CasePage:
     """One page of the open cases the viewer may see, with the total that match."""
     clock = firm_clock(session)
-    conditions = _filters(query, viewer, clock.today())
+    conditions = _filters(session, query, viewer, clock.today())
     total = session.exec(select(func.count()).select_from(Case).where(*conditions)).one()
     page_count = max(1, -(-total // PAGE_SIZE))
     page = min(query.page, page_count)
@@ -350,7 +355,7 @@ def export_cases_csv(session: Session, *, viewer: Viewer, query: CaseQuery) -> I
         actor=viewer,
     )
     session.commit()  # the export is on record before any of it leaves
-    conditions = _filters(query, viewer, clock.today())
+    conditions = _filters(session, query, viewer, clock.today())
     statement = _ordered(session, _listed(conditions), query)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -402,7 +407,7 @@ def my_work(session: Session, *, viewer: Viewer) -> list[WorkItem]:
     )
     result = []
     for label, query, urgent in items:
-        conditions = _filters(query, viewer, today)
+        conditions = _filters(session, query, viewer, today)
         count = session.exec(select(func.count()).select_from(Case).where(*conditions)).one()
         result.append(
             WorkItem(label=label, count=count, href=query.url(), urgent=urgent and count > 0)

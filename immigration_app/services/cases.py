@@ -348,16 +348,6 @@ def add_note(session: Session, *, actor: Viewer, reference: str, body: str) -> C
     return note
 
 
-def primary_client(session: Session, case: Case) -> Person | None:
-    """The person the firm works for on this case."""
-    return session.exec(
-        select(Person)
-        .join(CaseMember, CaseMember.person_id == Person.id)
-        .where(CaseMember.case_id == case.id)
-        .order_by(CaseMember.is_primary_client.desc(), CaseMember.id)
-    ).first()
-
-
 def case_person(
     session: Session, *, viewer: Viewer, reference: str, person_id: int
 ) -> tuple[Case, Person]:

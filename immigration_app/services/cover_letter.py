@@ -45,7 +45,8 @@ from immigration_app.services.people import display_name
 from immigration_app.services.templates import render, template_text
 from immigration_app.services.viewer import Viewer, visible_case
 
-TEMPLATE = "cover_letter"
+# The firm's template for each kind of packet's letter.
+TEMPLATES = {"filing": "cover_letter", "rfe_response": "rfe_cover_letter"}
 ENCLOSURES = "{enclosures}"
 MAX_BODY = 20_000
 MAX_ADDRESSEE = 500
@@ -118,14 +119,18 @@ def type_addressee(session: Session, case_type: str) -> str:
     return setting.filing_addressee if setting else ""
 
 
-def case_letter(session: Session, case: Case, form_numbers: list[str]) -> LetterText:
-    """The case's own letter when staff wrote one, else the firm's template filled in."""
+def case_letter(
+    session: Session, case: Case, form_numbers: list[str], purpose: str = "filing"
+) -> LetterText:
+    """The case's own filing letter when staff wrote one, else the firm's template for this
+    kind of packet filled in. An RFE response goes where the case's letter is addressed."""
     own = session.get(CoverLetter, case.id)
-    if own is not None:
+    if own is not None and purpose == "filing":
         return LetterText(own.addressee, own.subject, own.body, edited=True)
-    subject, body = template_text(TEMPLATE, "en", firm_wording(session))
+    subject, body = template_text(TEMPLATES[purpose], "en", firm_wording(session))
     subject, body = render(subject, body, _values(session, case, form_numbers))
-    return LetterText(type_addressee(session, case.case_type), subject, body, edited=False)
+    addressee = own.addressee if own else type_addressee(session, case.case_type)
+    return LetterText(addressee, subject, body, edited=False)
 
 
 def _checked(addressee: str, subject: str, body: str) -> tuple[str, str, str]:

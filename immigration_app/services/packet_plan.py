@@ -147,7 +147,8 @@ def plan_packet(
         raise ValueError(f"A packet is for one of {PURPOSES}, not {purpose!r}.")
     forms, not_filled = _form_parts(session, case) if purpose == "filing" else ([], [])
     exhibits = _exhibit_parts(session, case, item_ids)
-    letter = case_letter(session, case, [part.key.removeprefix("form:") for part in forms])
+    form_numbers = [part.key.removeprefix("form:") for part in forms]
+    letter = case_letter(session, case, form_numbers, purpose)
     letter_part = PlannedPart("letter", "letter", "Cover letter", letter.sha256)
     return PacketPlan(purpose, letter, [letter_part, *forms, *exhibits], not_filled)
 

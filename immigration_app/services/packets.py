@@ -149,7 +149,7 @@ def _store(
             built_by_id=actor.id,
         )
         session.add(packet)
-        _withdraw_pending(session, actor, case, version)
+        _withdraw_pending(session, actor, case, plan.purpose, version)
         record_event(
             session,
             kind="packet_built",
@@ -166,11 +166,18 @@ def _store(
     return BuiltPacket(packet.id, version, packet.page_count, sha256)
 
 
-def _withdraw_pending(session: Session, actor: Viewer, case: Case, version: int) -> None:
-    """A review asked for an older version is moot once a newer one exists."""
+def _withdraw_pending(
+    session: Session, actor: Viewer, case: Case, purpose: str, version: int
+) -> None:
+    """A review asked for an older version of the same kind of packet is moot once a newer one
+    exists (building an RFE response leaves a filing's review alone)."""
     pending = session.exec(
-        select(PacketReview).where(
-            PacketReview.case_id == case.id, PacketReview.decision == ReviewDecision.PENDING
+        select(PacketReview)
+        .join(FilingPacket, FilingPacket.id == PacketReview.packet_id)
+        .where(
+            PacketReview.case_id == case.id,
+            PacketReview.decision == ReviewDecision.PENDING,
+            FilingPacket.purpose == purpose,
         )
     ).all()
     for review in pending:

@@ -383,6 +383,21 @@ def display_name(person: Person) -> str:
     return spoken_name(person.given_name, person.middle_name, person.family_name)
 
 
+def primary_client(session: Session, case: Case) -> Person | None:
+    """The person the firm works for on this case."""
+    return session.exec(
+        select(Person)
+        .join(CaseMember, CaseMember.person_id == Person.id)
+        .where(CaseMember.case_id == case.id)
+        .order_by(CaseMember.is_primary_client.desc(), CaseMember.id)
+    ).first()
+
+
+def client_name(session: Session, case: Case) -> str:
+    client = primary_client(session, case)
+    return display_name(client) if client else ""
+
+
 @dataclass(frozen=True)
 class PersonMatch:
     """A person found by a search, with enough to tell namesakes apart."""

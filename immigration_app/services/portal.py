@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, select
@@ -31,11 +31,13 @@ from immigration_app.models import (
 )
 from immigration_app.services.audit import PORTAL_ACTOR, record_event
 from immigration_app.services.auth import token_digest
+from immigration_app.services.case_status_views import portal_status
 from immigration_app.services.documents import ItemView, add_file, item_views
 from immigration_app.services.errors import InvalidInput, NotFound
 from immigration_app.services.firm import firm_clock, firm_settings
 from immigration_app.services.messages import firm_wording
 from immigration_app.services.people import display_name
+from immigration_app.services.processing_times import portal_estimate
 from immigration_app.services.stages import stage_order
 from immigration_app.services.storage import StagedFile
 from immigration_app.services.templates import render, template_text
@@ -391,6 +393,15 @@ def add_portal_file(
 
 
 @dataclass(frozen=True)
+class PortalStatus:
+    """What USCIS last said about one receipt number, in the client's language when it can."""
+
+    receipt_number: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
 class PortalHome:
     first_name: str
     firm_name: str
@@ -403,6 +414,9 @@ class PortalHome:
     steps: int
     last_update: str
     receipt_numbers: list[str]
+    statuses: list[PortalStatus] = field(default_factory=list)
+    # How long cases like this usually take, in the client's language (one per receipt).
+    estimates: list[str] = field(default_factory=list)
 
 
 def portal_home(session: Session, access: PortalAccess, language: str) -> PortalHome:
@@ -430,4 +444,6 @@ def portal_home(session: Session, access: PortalAccess, language: str) -> Portal
                 select(ReceiptNumber.receipt_number).where(ReceiptNumber.case_id == case.id)
             )
         ),
+        statuses=[PortalStatus(*status) for status in portal_status(session, case.id, language)],
+        estimates=portal_estimate(session, case.id, language),
     )

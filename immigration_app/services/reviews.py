@@ -32,7 +32,7 @@ from immigration_app.services.audit import record_event
 from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
 from immigration_app.services.messages import queue_staff_message
 from immigration_app.services.packet_plan import changes_since, replan
-from immigration_app.services.people import display_name
+from immigration_app.services.people import client_name
 from immigration_app.services.stages import skipped_by
 from immigration_app.services.viewer import Viewer, visible_case
 
@@ -188,11 +188,6 @@ def decide_review(
 # --- telling the people involved ------------------------------------------------------------------
 
 
-def _client_name(session: Session, case: Case) -> str:
-    client = cases.primary_client(session, case)
-    return display_name(client) if client else ""
-
-
 def _tell_reviewers(
     session: Session, case: Case, packet: FilingPacket, review: PacketReview, actor: Viewer
 ) -> None:
@@ -212,7 +207,7 @@ def _tell_reviewers(
             key=f"review:{review.id}:requested",
             case=case,
             values={
-                "client_name": _client_name(session, case),
+                "client_name": client_name(session, case),
                 "packet_version": str(packet.version),
                 "submitted_by": actor.full_name,
                 "review_note": review.submit_note,
@@ -233,7 +228,7 @@ def _tell_preparer(
         key=f"review:{review.id}:decided",
         case=case,
         values={
-            "client_name": _client_name(session, case),
+            "client_name": client_name(session, case),
             "packet_version": str(packet.version),
             "decision": str(review.decision),
             "decided_by": actor.full_name,

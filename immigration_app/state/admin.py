@@ -7,16 +7,18 @@ import reflex as rx
 from immigration_app import catalog
 from immigration_app.models import DATE_FORMATS, FirmSettings, Role
 from immigration_app.services.deadlines import BufferRow, buffers, set_buffer_days
-from immigration_app.services.errors import InvalidInput, NotFound
+from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
 from immigration_app.services.firm import US_TIME_ZONES, firm_settings, update_firm_settings
 from immigration_app.services.users import (
     StaffRow,
     change_role,
     create_user,
     list_staff,
+    set_reviewer,
     set_user_active,
 )
 from immigration_app.state.auth import current_viewer, staff_only
+from immigration_app.state.cases import chosen_id
 from immigration_app.state.forms import form_text
 from immigration_app.state.services import call
 
@@ -66,6 +68,14 @@ class TeamState(rx.State):
     async def update_role(self, user_id: int, role: str):
         return await self._apply(change_role, user_id=int(user_id), role=str(role))
 
+    @rx.event
+    @staff_only(Role.ADMIN)
+    async def update_reviewer(self, user_id: int, reviewer: bool):
+        """Let a colleague who is not an attorney review packets (attorneys always do)."""
+        return await self._apply(
+            set_reviewer, user_id=chosen_id(user_id) or 0, reviewer=reviewer is True
+        )
+
     async def _apply(self, service, **kwargs):
         """Run an account change, then show the list as it now stands, and say how it went."""
         try:
@@ -73,6 +83,8 @@ class TeamState(rx.State):
             outcome = rx.toast.success(f"Saved the change to {user.full_name}.")
         except InvalidInput as error:
             outcome = rx.toast.error(" ".join(error.fields.values()))
+        except NotPermitted as error:
+            outcome = rx.toast.error(str(error))
         except NotFound:
             outcome = rx.toast.error("That account no longer exists.")
         await self._reload()

@@ -15,7 +15,6 @@ from immigration_app.services.cases import (
     NoteView,
     TimelineEntry,
     add_note,
-    add_receipt_number,
     assign_case,
     can_assign,
     case_workspace,
@@ -24,6 +23,7 @@ from immigration_app.services.cases import (
     open_case,
 )
 from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
+from immigration_app.services.filings import add_receipt as add_checked_receipt
 from immigration_app.services.people import (
     PersonInput,
     PersonMatch,
@@ -60,6 +60,7 @@ CASE_TABS = (
     "forms",
     "deadlines",
     "messages",
+    "uscis",
     "filing",
 )
 
@@ -137,10 +138,11 @@ class CaseState(rx.State):
         self.timeline_kind = str(kind)[:64]
         await self._reload()
 
-    async def _change(self, service, success: str, **kwargs):
-        """Run a change to this case; field errors stay beside their fields."""
+    async def _change(self, service, success: str, *, warns: bool = False, **kwargs):
+        """Run a change to this case; field errors stay beside their fields. With `warns`, the
+        service returns a warning to show after the success ("" when none)."""
         try:
-            await call(service, actor=current_viewer(), reference=self.reference, **kwargs)
+            done = await call(service, actor=current_viewer(), reference=self.reference, **kwargs)
         except InvalidInput as error:
             self.errors = error.fields
             return None
@@ -152,6 +154,8 @@ class CaseState(rx.State):
         self.errors = {}
         self.form_version += 1
         await self._reload()
+        if warns and done:
+            return [rx.toast.success(success), rx.toast.warning(done, duration=15_000)]
         return rx.toast.success(success)
 
     @rx.event
@@ -175,11 +179,13 @@ class CaseState(rx.State):
     @staff_only()
     async def add_receipt(self, form_data: dict):
         field = form_text(form_data)
+        # The number is kept even when it looks unusual: staff see why, and check it again.
         return await self._change(
-            add_receipt_number,
+            add_checked_receipt,
             "Receipt number added.",
-            receipt_number=field.get("receipt_number", ""),
-            form=field.get("receipt_form", ""),
+            warns=True,
+            number=field.get("receipt_number", "")[:40],
+            form=field.get("receipt_form", "")[:16],
         )
 
     @rx.event

@@ -69,7 +69,7 @@ def test_moving_a_case_shows_on_its_timeline_and_in_the_waiting_filter(page: Pag
     expect(page.get_by_role("heading", name="Selam Haile", level=1)).to_be_visible()
     page.get_by_label("Stage", exact=True).select_option(label="Filed - pending")
     page.get_by_role("button", name="Move case").click()
-    expect(page.locator("#stage-error")).to_contain_text("receipt number first")
+    expect(page.locator("#stage-error")).to_contain_text("Mark the case as filed")
 
     page.get_by_label("Stage", exact=True).select_option(label="Collecting documents")
     page.get_by_role("button", name="Move case").click()

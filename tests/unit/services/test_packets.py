@@ -124,6 +124,8 @@ def test_an_rfe_response_holds_the_letter_and_the_chosen_exhibits_only(ready):
     assert packet.purpose == "rfe_response"
     assert [entry["key"] for entry in packet.contents] == ["letter", f"item:{chosen}"]
     assert [title for title, _, _ in outline_of(reader)][:2] == ["Cover letter", "Exhibits"]
+    letter = " ".join(reader.pages[0].extract_text().split())
+    assert "Response to request for evidence" in letter and "P.O. Box 4436" in letter
     with session_scope() as session:  # the other accepted documents are not "missing" from it
         case = session.exec(select(Case).where(Case.reference == reference)).one()
         status = packet_status(session, case, "rfe_response")
