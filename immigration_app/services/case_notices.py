@@ -26,7 +26,9 @@ from immigration_app.services.deadlines import add_from_trigger
 from immigration_app.services.errors import InvalidInput, NotFound
 from immigration_app.services.evidence_requests import open_request
 from immigration_app.services.firm import firm_clock
+from immigration_app.services.messages import queue_staff_message, staff_of_case
 from immigration_app.services.notices import KINDS, NoticeReading, NoticeRefused, read_notice
+from immigration_app.services.people import client_name
 from immigration_app.services.portal import PortalAccess, check_link
 from immigration_app.services.receipts import normalize_receipt_number, receipt_warning
 from immigration_app.services.stages import skipped_by, stage_titles
@@ -143,9 +145,20 @@ def add_portal_notice(
 ) -> CaseNotice:
     """A letter from USCIS the client sends through their portal link."""
     case = session.get(Case, access.case_id)
-    return add_notice(
+    notice = add_notice(
         session, actor=None, reference=case.reference, staged=staged, link_id=access.link_id
     )
+    # Staff hear of it at once: a client who sends a letter is waiting for someone to read it.
+    for user in staff_of_case(session, case):
+        queue_staff_message(
+            session,
+            user=user,
+            template="staff_client_letter",
+            key=f"notice:{notice.id}:from_client",
+            case=case,
+            values={"client_name": client_name(session, case)},
+        )
+    return notice
 
 
 # --- what a proposal would do -----------------------------------------------------------------

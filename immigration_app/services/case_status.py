@@ -28,14 +28,12 @@ from immigration_app.models import (
     Case,
     CaseStatusEntry,
     ReceiptNumber,
-    Role,
-    User,
     utcnow,
 )
 from immigration_app.services.audit import record_event
 from immigration_app.services.db import session_scope
 from immigration_app.services.errors import InvalidInput
-from immigration_app.services.messages import queue_staff_message
+from immigration_app.services.messages import queue_staff_message, staff_of_case
 from immigration_app.services.people import client_name
 from immigration_app.services.receipts import normalize_receipt_number
 from immigration_app.services.stages import skipped_by, stage_titles
@@ -95,14 +93,6 @@ def stage_suggested(session: Session, case: Case, category: str) -> str:
     return "" if skipped_by(session, stage, case.case_type) else stage
 
 
-def _staff_to_tell(session: Session, case: Case, actor: Viewer | None) -> list[User]:
-    """The case's attorney and paralegal (the admins on an unassigned case), not the actor."""
-    ids = [uid for uid in (case.attorney_id, case.paralegal_id) if uid]
-    query = select(User).where(User.is_active)
-    query = query.where(User.id.in_(ids)) if ids else query.where(User.role == Role.ADMIN)
-    return [user for user in session.exec(query) if not actor or user.id != actor.id]
-
-
 def _store(
     session: Session,
     case: Case,
@@ -147,7 +137,7 @@ def _store(
             "previous_status": before.title_en if before else "",
             "suggested_move": move,
         }
-        for user in _staff_to_tell(session, case, actor):
+        for user in staff_of_case(session, case, besides=actor.id if actor else None):
             queue_staff_message(
                 session,
                 user=user,

@@ -164,6 +164,15 @@ def retry_message(session: Session, *, actor: Viewer, message_id: int) -> None:
 # --- telling staff --------------------------------------------------------------------------------
 
 
+def staff_of_case(session: Session, case: Case, *, besides: int | None = None) -> list[User]:
+    """Who hears about a case: its attorney and paralegal (the admins while it has neither),
+    never `besides` (the person who did the thing)."""
+    ids = [user_id for user_id in (case.attorney_id, case.paralegal_id) if user_id]
+    query = select(User).where(User.is_active)
+    query = query.where(User.id.in_(ids)) if ids else query.where(User.role == Role.ADMIN)
+    return [user for user in session.exec(query) if user.id != besides]
+
+
 def queue_staff_message(
     session: Session, *, user: User, template: str, key: str, case: Case, values: dict[str, str]
 ) -> Message:

@@ -19,6 +19,7 @@ from immigration_app.models import (
     CaseNotice,
     Deadline,
     EvidenceRequest,
+    Message,
     ReceiptNumber,
 )
 from immigration_app.services import storage
@@ -316,3 +317,6 @@ def test_the_client_sends_a_notice_through_the_portal(session, paralegal, case):
     assert [c.id for c in notice_cards(session, viewer=paralegal, reference=case.reference)] == [
         notice.id
     ]
+    told = session.exec(select(Message).where(Message.template == "staff_client_letter")).all()
+    assert [message.recipient_user_id for message in told] == [paralegal.id]  # the case's own
+    assert "read it today" in told[0].body and "?tab=uscis" in told[0].body
