@@ -8,6 +8,7 @@ from __future__ import annotations
 import reflex as rx
 
 from immigration_app.components.fields import field_error, select_field, text_area, text_field
+from immigration_app.components.upload import file_prompt, upload_panel
 from immigration_app.state.documents import ACCEPT, UPLOAD_ID, UploadResult
 from immigration_app.state.documents import CaseDocumentsState as State
 
@@ -116,21 +117,20 @@ def _upload_result(result: UploadResult) -> rx.Component:
 
 
 def upload_dialog() -> rx.Component:
-    chosen = rx.selected_files(UPLOAD_ID)
     return _dialog(
         "upload",
         "Upload for the client: " + State.dialog_item_title,
         "A file the client brought or mailed in. Each file becomes the item's next version and "
         "waits for review.",
         rx.vstack(
-            rx.upload.root(
-                rx.vstack(
-                    rx.button("Choose files", type="button", variant="soft"),
-                    rx.cond(
-                        chosen.length() > 0,
-                        rx.foreach(chosen, lambda name: rx.text(name, size="2")),
-                        rx.text("or drop them here.", size="2", color_scheme="gray"),
-                    ),
+            upload_panel(
+                UPLOAD_ID,
+                accept=ACCEPT,
+                limit_mb=State.limit_mb,
+                prompt=file_prompt(
+                    UPLOAD_ID,
+                    "Choose files",
+                    "or drop them here.",
                     rx.text(
                         "PDF or photo (JPEG, PNG, HEIC), up to ",
                         State.limit_mb,
@@ -138,32 +138,13 @@ def upload_dialog() -> rx.Component:
                         size="1",
                         color_scheme="gray",
                     ),
-                    align="center",
-                    spacing="2",
                 ),
-                id=UPLOAD_ID,
-                accept=ACCEPT,
-                multiple=True,
-                max_size=State.limit_mb * 1024 * 1024,
-                padding="16px",
-                border="1px dashed var(--gray-7)",
-                border_radius="8px",
-                width="100%",
-            ),
-            # Outside the drop zone: a click inside it opens the file picker.
-            rx.button(
-                "Upload",
-                loading=State.uploading,
-                disabled=chosen.length() == 0,
-                on_click=State.upload(
-                    rx.upload_files_chunk(
-                        upload_id=UPLOAD_ID, on_upload_progress=State.upload_progress
-                    )
-                ),
-            ),
-            rx.cond(
-                State.uploading | (State.progress > 0),
-                rx.progress(value=State.progress, aria_label="Upload progress", width="100%"),
+                button_label="Upload",
+                on_upload=State.upload,
+                on_progress=State.upload_progress,
+                uploading=State.uploading,
+                progress=State.progress,
+                show_progress=State.uploading | (State.progress > 0),
             ),
             rx.cond(
                 State.results.length() > 0,

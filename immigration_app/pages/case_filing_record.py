@@ -7,6 +7,7 @@ import reflex as rx
 
 from immigration_app.components.fields import LABEL_STYLE, select_field, text_area, text_field
 from immigration_app.components.tables import data_table
+from immigration_app.components.upload import file_prompt, upload_panel
 from immigration_app.pages.case_filing_review import alert, error_of, external_link, section
 from immigration_app.services.filings import FilingView, NoticeView
 from immigration_app.state.case_filing import ACCEPT, UPLOAD_ID, UploadResult
@@ -101,7 +102,6 @@ def _notice_input(label: str, name: str, on_blur) -> rx.Component:
 
 
 def _notice_upload() -> rx.Component:
-    chosen = rx.selected_files(UPLOAD_ID)
     return rx.vstack(
         rx.heading("Receipt notice", size="3", as_="h3"),
         rx.text(
@@ -120,42 +120,24 @@ def _notice_upload() -> rx.Component:
             width="100%",
             key=State.form_version,
         ),
-        rx.upload.root(
-            rx.vstack(
-                rx.button("Choose the notice", type="button", variant="soft"),
-                rx.cond(
-                    chosen.length() > 0,
-                    rx.foreach(chosen, lambda name: rx.text(name, size="2")),
-                    rx.text("or drop it here.", size="2", color_scheme="gray"),
-                ),
+        upload_panel(
+            UPLOAD_ID,
+            accept=ACCEPT,
+            limit_mb=State.limit_mb,
+            prompt=file_prompt(
+                UPLOAD_ID,
+                "Choose the notice",
+                "or drop it here.",
                 rx.text(
                     "PDF or photo, up to ", State.limit_mb, " MB.", size="1", color_scheme="gray"
                 ),
-                align="center",
-                spacing="2",
             ),
-            id=UPLOAD_ID,
-            accept=ACCEPT,
+            button_label="Add receipt notice",
+            on_upload=State.upload_notice,
+            on_progress=State.upload_progress,
+            uploading=State.uploading,
+            progress=State.progress,
             multiple=False,
-            max_files=1,
-            max_size=State.limit_mb * 1024 * 1024,
-            padding="16px",
-            border="1px dashed var(--gray-7)",
-            border_radius="8px",
-            width="100%",
-        ),
-        # Outside the drop zone: a click inside it opens the file picker.
-        rx.button(
-            "Add receipt notice",
-            loading=State.uploading,
-            disabled=chosen.length() == 0,
-            on_click=State.upload_notice(
-                rx.upload_files_chunk(upload_id=UPLOAD_ID, on_upload_progress=State.upload_progress)
-            ),
-        ),
-        rx.cond(
-            State.uploading,
-            rx.progress(value=State.progress, aria_label="Upload progress", width="100%"),
         ),
         rx.cond(
             State.results.length() > 0,

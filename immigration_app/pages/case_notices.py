@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from immigration_app.components.fields import LABEL_STYLE, field_error
+from immigration_app.components.upload import file_prompt, upload_panel
 from immigration_app.services.notice_cards import Fact, NoticeCard, ProposalView, ValueField
 from immigration_app.state.case_notices import ACCEPT, UPLOAD_ID, UploadResult
 from immigration_app.state.case_notices import CaseNoticesState as State
@@ -243,44 +244,25 @@ def _result(result: UploadResult) -> rx.Component:
 
 
 def _upload() -> rx.Component:
-    chosen = rx.selected_files(UPLOAD_ID)
     return rx.vstack(
-        rx.upload.root(
-            rx.hstack(
-                rx.button("Choose the notice", type="button", variant="soft"),
-                rx.cond(
-                    chosen.length() > 0,
-                    rx.foreach(chosen, lambda name: rx.text(name, size="2")),
-                    rx.text(
-                        "or drop it here: a PDF, or a photo of the letter.",
-                        size="2",
-                        color_scheme="gray",
-                    ),
-                ),
-                align="center",
-                spacing="3",
-                wrap="wrap",
-            ),
-            id=UPLOAD_ID,
+        upload_panel(
+            UPLOAD_ID,
             accept=ACCEPT,
-            multiple=True,
-            max_size=State.limit_mb * 1024 * 1024,
-            padding="12px",
-            border="1px dashed var(--gray-7)",
-            border_radius="8px",
-            width="100%",
-        ),
-        rx.button(
-            "Upload notice",
-            loading=State.uploading,
-            disabled=chosen.length() == 0,
-            on_click=State.upload(
-                rx.upload_files_chunk(upload_id=UPLOAD_ID, on_upload_progress=State.upload_progress)
+            limit_mb=State.limit_mb,
+            prompt=file_prompt(
+                UPLOAD_ID,
+                "Choose the notice",
+                "or drop it here: a PDF, or a photo of the letter.",
+                row=True,
             ),
-        ),
-        rx.cond(
-            State.uploading | (State.progress > 0),
-            rx.progress(value=State.progress, aria_label="Notice upload progress", width="100%"),
+            padding="12px",
+            button_label="Upload notice",
+            on_upload=State.upload,
+            on_progress=State.upload_progress,
+            uploading=State.uploading,
+            progress=State.progress,
+            show_progress=State.uploading | (State.progress > 0),
+            progress_label="Notice upload progress",
         ),
         rx.cond(
             State.results.length() > 0,

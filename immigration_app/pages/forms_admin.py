@@ -7,6 +7,7 @@ import reflex as rx
 from immigration_app.components.fields import LABEL_STYLE
 from immigration_app.components.shell import staff_page
 from immigration_app.components.tables import data_table
+from immigration_app.components.upload import file_prompt, upload_panel
 from immigration_app.state.form_library import ACCEPT, UPLOAD_ID, EditionView, LibraryForm
 from immigration_app.state.form_library import FormLibraryState as State
 
@@ -51,7 +52,6 @@ def _result() -> rx.Component:
 
 
 def _upload_panel() -> rx.Component:
-    chosen = rx.selected_files(UPLOAD_ID)
     return rx.card(
         rx.el.section(
             rx.vstack(
@@ -62,63 +62,40 @@ def _upload_panel() -> rx.Component:
                     size="2",
                     color_scheme="gray",
                 ),
-                rx.upload.root(
-                    rx.vstack(
-                        rx.button("Choose a PDF", type="button", variant="soft"),
-                        rx.cond(
-                            chosen.length() > 0,
-                            rx.foreach(chosen, lambda name: rx.text(name, size="2")),
-                            rx.text("or drop it here.", size="2", color_scheme="gray"),
-                        ),
-                        align="center",
-                        spacing="2",
-                    ),
-                    id=UPLOAD_ID,
+                upload_panel(
+                    UPLOAD_ID,
                     accept=ACCEPT,
-                    max_files=1,
-                    padding="16px",
-                    border="1px dashed var(--gray-7)",
-                    border_radius="8px",
-                    width="100%",
-                ),
-                rx.hstack(
-                    _hint_field(
-                        "Form number",
-                        "form-number",
-                        State.form_number,
-                        State.set_form_number,
-                        "e.g. I-765",
+                    prompt=file_prompt(UPLOAD_ID, "Choose a PDF", "or drop it here."),
+                    button_label="Load form",
+                    on_upload=State.upload,
+                    on_progress=State.upload_progress,
+                    uploading=State.uploading,
+                    progress=State.progress,
+                    multiple=False,
+                    fields=rx.hstack(
+                        _hint_field(
+                            "Form number",
+                            "form-number",
+                            State.form_number,
+                            State.set_form_number,
+                            "e.g. I-765",
+                        ),
+                        _hint_field(
+                            "Edition (MM/DD/YY)",
+                            "form-edition",
+                            State.edition,
+                            State.set_edition,
+                            "e.g. 08/21/25",
+                        ),
+                        rx.text(
+                            "Only for a form whose footer does not print them.",
+                            size="1",
+                            color_scheme="gray",
+                        ),
+                        align="end",
+                        spacing="3",
+                        wrap="wrap",
                     ),
-                    _hint_field(
-                        "Edition (MM/DD/YY)",
-                        "form-edition",
-                        State.edition,
-                        State.set_edition,
-                        "e.g. 08/21/25",
-                    ),
-                    rx.text(
-                        "Only for a form whose footer does not print them.",
-                        size="1",
-                        color_scheme="gray",
-                    ),
-                    align="end",
-                    spacing="3",
-                    wrap="wrap",
-                ),
-                # Outside the drop zone: a click inside it opens the file picker.
-                rx.button(
-                    "Load form",
-                    loading=State.uploading,
-                    disabled=chosen.length() == 0,
-                    on_click=State.upload(
-                        rx.upload_files_chunk(
-                            upload_id=UPLOAD_ID, on_upload_progress=State.upload_progress
-                        )
-                    ),
-                ),
-                rx.cond(
-                    State.uploading,
-                    rx.progress(value=State.progress, aria_label="Upload progress", width="100%"),
                 ),
                 _result(),
                 spacing="3",

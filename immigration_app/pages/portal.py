@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from immigration_app.components.upload import phone_pickers, phone_prompt, upload_panel
 from immigration_app.pages.portal_intake import portal_parts
 from immigration_app.pages.portal_letter import letter_card, letter_screen
 from immigration_app.services.portal import PortalStatus
@@ -19,11 +20,6 @@ _STATUS_COLORS = {
     "rejected": "red",
     "waived": "gray",
 }
-# The hidden file input of the upload area, opened by the two big buttons. "capture" makes a
-# phone open its camera; without it the phone offers its files and photos.
-_INPUT = f"document.querySelector('#{UPLOAD_ID} input[type=file]')"
-_TAKE_PHOTO = f"{_INPUT}.setAttribute('capture', 'environment'); {_INPUT}.click();"
-_CHOOSE_FILES = f"{_INPUT}.removeAttribute('capture'); {_INPUT}.click();"
 
 
 def _top_bar() -> rx.Component:
@@ -195,61 +191,22 @@ def _upload_screen() -> rx.Component:
     return _card(
         rx.heading(T["upload_title"], ": ", PortalState.upload_item_title, size="5", as_="h2"),
         rx.text(T["upload_help"], size="3"),
-        rx.button(
-            rx.icon("camera"),
-            T["take_photo"],
-            size="4",
-            width="100%",
-            on_click=rx.call_script(_TAKE_PHOTO),
-            disabled=PortalState.sending,
-        ),
-        rx.button(
-            rx.icon("file_up"),
-            T["choose_files"],
-            size="4",
-            width="100%",
-            variant="outline",
-            on_click=rx.call_script(_CHOOSE_FILES),
-            disabled=PortalState.sending,
-        ),
-        rx.upload.root(
-            rx.box(
-                rx.cond(
-                    rx.selected_files(UPLOAD_ID).length() > 0,
-                    rx.vstack(
-                        rx.text(T["selected"], weight="medium"),
-                        rx.foreach(rx.selected_files(UPLOAD_ID), lambda name: rx.text(name)),
-                        spacing="1",
-                    ),
-                    rx.text(T["nothing_selected"], color_scheme="gray"),
-                ),
-                padding="12px",
-                border="1px dashed var(--gray-7)",
-                border_radius="8px",
-            ),
-            id=UPLOAD_ID,
+        phone_pickers(UPLOAD_ID, T["take_photo"], T["choose_files"], disabled=PortalState.sending),
+        upload_panel(
+            UPLOAD_ID,
             accept=ACCEPT,
-            multiple=True,
+            limit_mb=PortalState.limit_mb,
+            prompt=phone_prompt(UPLOAD_ID, T["selected"], T["nothing_selected"]),
             no_click=True,
-            max_size=PortalState.limit_mb * 1024 * 1024,
-            width="100%",
-        ),
-        rx.button(
-            rx.cond(PortalState.sending, T["uploading"], T["start_upload"]),
-            size="4",
-            width="100%",
-            color_scheme="green",
-            loading=PortalState.sending,
-            disabled=rx.selected_files(UPLOAD_ID).length() == 0,
-            on_click=PortalState.upload(
-                rx.upload_files_chunk(
-                    upload_id=UPLOAD_ID, on_upload_progress=PortalState.upload_progress
-                )
-            ),
-        ),
-        rx.cond(
-            PortalState.sending | (PortalState.progress > 0),
-            rx.progress(value=PortalState.progress, size="3", aria_label=T["uploading"]),
+            padding="12px",
+            button_label=rx.cond(PortalState.sending, T["uploading"], T["start_upload"]),
+            on_upload=PortalState.upload,
+            on_progress=PortalState.upload_progress,
+            uploading=PortalState.sending,
+            progress=PortalState.progress,
+            show_progress=PortalState.sending | (PortalState.progress > 0),
+            progress_label=T["uploading"],
+            large=True,
         ),
         rx.cond(
             PortalState.results.length() > 0,

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from immigration_app.components.upload import phone_pickers, phone_prompt, upload_panel
 from immigration_app.state.portal import ACCEPT, PortalState, UploadResult
 from immigration_app.state.portal_letter import LETTER_UPLOAD_ID
 from immigration_app.state.portal_letter import PortalLetterState as State
 
 T = PortalState.t
-_INPUT = f"document.querySelector('#{LETTER_UPLOAD_ID} input[type=file]')"
-_TAKE_PHOTO = f"{_INPUT}.setAttribute('capture', 'environment'); {_INPUT}.click();"
-_CHOOSE_FILES = f"{_INPUT}.removeAttribute('capture'); {_INPUT}.click();"
 
 
 def _card(*children, **props) -> rx.Component:
@@ -51,65 +49,27 @@ def _result(result: UploadResult) -> rx.Component:
 
 
 def letter_screen() -> rx.Component:
-    chosen = rx.selected_files(LETTER_UPLOAD_ID)
     return _card(
         rx.heading(T["letter_title"], size="5", as_="h2"),
         rx.text(T["letter_intro"], size="3"),
-        rx.button(
-            rx.icon("camera"),
-            T["take_photo"],
-            size="4",
-            width="100%",
-            on_click=rx.call_script(_TAKE_PHOTO),
-            disabled=State.letter_sending,
+        phone_pickers(
+            LETTER_UPLOAD_ID, T["take_photo"], T["choose_files"], disabled=State.letter_sending
         ),
-        rx.button(
-            rx.icon("file_up"),
-            T["choose_files"],
-            size="4",
-            width="100%",
-            variant="outline",
-            on_click=rx.call_script(_CHOOSE_FILES),
-            disabled=State.letter_sending,
-        ),
-        rx.upload.root(
-            rx.box(
-                rx.cond(
-                    chosen.length() > 0,
-                    rx.vstack(
-                        rx.text(T["selected"], weight="medium"),
-                        rx.foreach(chosen, lambda name: rx.text(name)),
-                        spacing="1",
-                    ),
-                    rx.text(T["nothing_selected"], color_scheme="gray"),
-                ),
-                padding="12px",
-                border="1px dashed var(--gray-7)",
-                border_radius="8px",
-            ),
-            id=LETTER_UPLOAD_ID,
+        upload_panel(
+            LETTER_UPLOAD_ID,
             accept=ACCEPT,
-            multiple=True,
+            limit_mb=PortalState.limit_mb,
+            prompt=phone_prompt(LETTER_UPLOAD_ID, T["selected"], T["nothing_selected"]),
             no_click=True,
-            max_size=PortalState.limit_mb * 1024 * 1024,
-            width="100%",
-        ),
-        rx.button(
-            rx.cond(State.letter_sending, T["uploading"], T["start_upload"]),
-            size="4",
-            width="100%",
-            color_scheme="green",
-            loading=State.letter_sending,
-            disabled=chosen.length() == 0,
-            on_click=State.upload_letter(
-                rx.upload_files_chunk(
-                    upload_id=LETTER_UPLOAD_ID, on_upload_progress=State.letter_upload_progress
-                )
-            ),
-        ),
-        rx.cond(
-            State.letter_sending | (State.letter_progress > 0),
-            rx.progress(value=State.letter_progress, size="3", aria_label=T["uploading"]),
+            padding="12px",
+            button_label=rx.cond(State.letter_sending, T["uploading"], T["start_upload"]),
+            on_upload=State.upload_letter,
+            on_progress=State.letter_upload_progress,
+            uploading=State.letter_sending,
+            progress=State.letter_progress,
+            show_progress=State.letter_sending | (State.letter_progress > 0),
+            progress_label=T["uploading"],
+            large=True,
         ),
         rx.cond(
             State.letter_results.length() > 0,

@@ -7,6 +7,7 @@ import reflex as rx
 from immigration_app.components.fields import live_select
 from immigration_app.components.shell import staff_page
 from immigration_app.components.tables import data_table, pager
+from immigration_app.components.upload import file_prompt, upload_panel
 from immigration_app.services.processing_views import LineView
 from immigration_app.state.processing_times import (
     ACCEPT,
@@ -43,7 +44,6 @@ def _result() -> rx.Component:
 
 
 def _upload_panel() -> rx.Component:
-    chosen = rx.selected_files(UPLOAD_ID)
     return rx.card(
         rx.el.section(
             rx.vstack(
@@ -57,39 +57,16 @@ def _upload_panel() -> rx.Component:
                     size="2",
                     color_scheme="gray",
                 ),
-                rx.upload.root(
-                    rx.vstack(
-                        rx.button("Choose a CSV file", type="button", variant="soft"),
-                        rx.cond(
-                            chosen.length() > 0,
-                            rx.foreach(chosen, lambda name: rx.text(name, size="2")),
-                            rx.text("or drop it here.", size="2", color_scheme="gray"),
-                        ),
-                        align="center",
-                        spacing="2",
-                    ),
-                    id=UPLOAD_ID,
+                upload_panel(
+                    UPLOAD_ID,
                     accept=ACCEPT,
-                    max_files=1,
-                    padding="16px",
-                    border="1px dashed var(--gray-7)",
-                    border_radius="8px",
-                    width="100%",
-                ),
-                # Outside the drop zone: a click inside it opens the file picker.
-                rx.button(
-                    "Import",
-                    loading=State.uploading,
-                    disabled=chosen.length() == 0,
-                    on_click=State.upload(
-                        rx.upload_files_chunk(
-                            upload_id=UPLOAD_ID, on_upload_progress=State.upload_progress
-                        )
-                    ),
-                ),
-                rx.cond(
-                    State.uploading,
-                    rx.progress(value=State.progress, aria_label="Upload progress", width="100%"),
+                    prompt=file_prompt(UPLOAD_ID, "Choose a CSV file", "or drop it here."),
+                    button_label="Import",
+                    on_upload=State.upload,
+                    on_progress=State.upload_progress,
+                    uploading=State.uploading,
+                    progress=State.progress,
+                    multiple=False,
                 ),
                 _result(),
                 spacing="3",
