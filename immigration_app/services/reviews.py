@@ -36,7 +36,7 @@ from immigration_app.services.people import client_name
 from immigration_app.services.stages import skipped_by
 from immigration_app.services.viewer import Viewer, visible_case
 
-# What the reviewer confirms before approving, in the order they check it.
+# What the reviewer confirms before approving a filing, in the order they check it.
 REVIEW_CHECKS = {
     "names_dates": "Names and dates agree across the forms and the evidence",
     "exhibits": "Every required exhibit is present",
@@ -44,6 +44,14 @@ REVIEW_CHECKS = {
     "editions": "Every form is on the current edition",
     "signatures": "Signatures are present where the forms need them",
 }
+# ...and before approving the answer to an RFE or a NOID.
+RESPONSE_CHECKS = {
+    "answers": "The response answers every item the request lists",
+    "names_dates": "Names and dates agree with the case as filed",
+    "letter": "The cover letter matches the evidence enclosed",
+    "deadline": "It can reach USCIS before the printed due date",
+}
+CHECKS_FOR = {"filing": REVIEW_CHECKS, "rfe_response": RESPONSE_CHECKS}
 MAX_TEXT = 2000
 
 
@@ -149,12 +157,13 @@ def decide_review(
     if review.decision != ReviewDecision.PENDING:
         raise InvalidInput({"review": f"This review was already {review.decision}."})
     comments = comments.strip()
-    checks = [key for key in REVIEW_CHECKS if key in (checks or [])]
+    required = CHECKS_FOR[packet.purpose]
+    checks = [key for key in required if key in (checks or [])]
     if len(comments) > MAX_TEXT:
         raise InvalidInput({"comments": f"Keep the comments under {MAX_TEXT:,} characters."})
     if approve:
         _refuse_stale(session, case, packet, "review")
-        missing = [text for key, text in REVIEW_CHECKS.items() if key not in checks]
+        missing = [text for key, text in required.items() if key not in checks]
         if missing:
             raise InvalidInput({"checks": f"Confirm every check before approving: {missing[0]}."})
     elif not comments:

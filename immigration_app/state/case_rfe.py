@@ -28,7 +28,7 @@ from immigration_app.services.evidence_requests import (
     remove_requested_item,
     submit_response,
 )
-from immigration_app.services.reviews import REVIEW_CHECKS
+from immigration_app.services.reviews import RESPONSE_CHECKS
 from immigration_app.state.auth import current_viewer, staff_only
 from immigration_app.state.cases import CaseState, chosen_id
 from immigration_app.state.forms import form_text
@@ -54,7 +54,7 @@ class CaseRfeState(rx.State):
     documents: list[DocumentChoice] = []
     response: ResponseView = _NO_RESPONSE
     people: list[tuple[str, str]] = []
-    checks: list[tuple[str, str]] = list(REVIEW_CHECKS.items())
+    checks: list[tuple[str, str]] = list(RESPONSE_CHECKS.items())
     errors: dict[str, str] = {}
     form_version: int = 0
     building: bool = False
@@ -238,7 +238,7 @@ class CaseRfeState(rx.State):
             prefix="review_",
             request_id=self.response.request_id,
             approve=True,
-            checks=[key for key in REVIEW_CHECKS if field.get(f"check_{key}", "") in _CHECKED],
+            checks=[key for key in RESPONSE_CHECKS if field.get(f"check_{key}", "") in _CHECKED],
         )
 
     @rx.event

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from immigration_app.services.reviews import REVIEW_CHECKS
+from immigration_app.services.reviews import RESPONSE_CHECKS
 from tests.e2e.conftest import PROJECT_ROOT, _server_env
 from tests.e2e.flows import demo, sign_in_to_dashboard, sign_out
 
@@ -150,7 +150,7 @@ def test_the_rfe_flow_from_the_notice_to_the_response_filed(
     sign_in_to_dashboard(page, attorney)
     _open_uscis_tab(page, reference)
     response = page.get_by_role("region", name="Response packet")
-    for check in REVIEW_CHECKS.values():
+    for check in RESPONSE_CHECKS.values():
         response.get_by_role("checkbox", name=check).check()
     response.get_by_role("button", name="Approve").click()
     expect(response).to_contain_text(f"Approved by {attorney.full_name}")

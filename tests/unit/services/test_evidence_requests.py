@@ -38,7 +38,7 @@ from immigration_app.services.evidence_requests import (
     submit_response,
 )
 from immigration_app.services.portal import check_link, create_link, portal_items
-from immigration_app.services.reviews import REVIEW_CHECKS
+from immigration_app.services.reviews import RESPONSE_CHECKS
 from tests.factories import make_case, make_viewer
 from tests.files import jpeg_bytes, pdf_bytes
 
@@ -246,7 +246,7 @@ def test_the_sop_from_notice_to_response_filed(staff, reference):
                 reference=reference,
                 request_id=request_id,
                 approve=approve,
-                **({"checks": list(REVIEW_CHECKS)} if approve else {}) | more,
+                **({"checks": list(RESPONSE_CHECKS)} if approve else {}) | more,
             )
 
     with pytest.raises(NotPermitted):
