@@ -187,8 +187,7 @@ def remove_template(session: Session, *, actor: Viewer, template_id: int) -> Non
         actor=actor,
         before={"form": template.form_number, "edition": template.edition},
     )
-    session.flush()
-    storage.delete_blob(template.blob_name)
+    storage.delete_blob_after_commit(session, template.blob_name)
 
 
 def template_fields(session: Session, template_id: int) -> list[FormField]:

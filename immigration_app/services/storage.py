@@ -54,11 +54,13 @@ from typing import BinaryIO
 import filetype
 import img2pdf
 import pillow_heif
+import sqlalchemy as sa
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from PIL import Image, ImageOps
+from sqlalchemy.orm import Session
 
 from immigration_app.settings import Settings, get_settings
 
@@ -366,6 +368,15 @@ def _reading(source: BinaryIO, key: bytes, blob_name: str) -> Iterator[bytes]:
 def read_all(blob_name: str, *, settings: Settings | None = None) -> bytes:
     """The whole decrypted document; for small files and derived work, not for downloads."""
     return b"".join(read_blob(blob_name, settings=settings))
+
+
+def delete_blob_after_commit(session: Session, blob_name: str) -> None:
+    """Remove a blob once the transaction that stops naming it has committed.
+
+    Removed before the commit, a failed commit (or a backup taken in between) would leave a row
+    naming a file that is gone; removed after, the worst case is an unnamed file left over.
+    """
+    sa.event.listen(session, "after_commit", lambda _: delete_blob(blob_name), once=True)
 
 
 def delete_blob(blob_name: str, *, settings: Settings | None = None) -> None:

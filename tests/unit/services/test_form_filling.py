@@ -11,6 +11,7 @@ from sqlmodel import select
 from immigration_app.models import CaseEvent, FilledForm, FormTemplate
 from immigration_app.services import storage
 from immigration_app.services.cases import MemberInput, open_case
+from immigration_app.services.db import session_scope
 from immigration_app.services.errors import InvalidInput, NotPermitted
 from immigration_app.services.form_data import case_members, form_people
 from immigration_app.services.form_filling import (
@@ -342,3 +343,18 @@ def test_a_refused_file_leaves_nothing_behind(session, admin):
 
     assert session.exec(select(FormTemplate)).all() == []
     assert set(get_settings().documents_dir.rglob("*")) == stored
+
+
+def test_a_removed_edition_loses_its_file_only_once_the_removal_is_committed():
+    with session_scope() as session:
+        admin = make_viewer(session, role="admin")
+        template = load(session, admin, "G-1145")
+    with pytest.raises(RuntimeError), session_scope() as session:
+        remove_template(session, actor=admin, template_id=template.id)
+        raise RuntimeError("the commit never happens")
+    assert storage.read_all(template.blob_name)[:5] == b"%PDF-"  # still named, still there
+    with session_scope() as session:
+        remove_template(session, actor=admin, template_id=template.id)
+        assert storage.read_all(template.blob_name)  # not before the commit
+    with pytest.raises(FileNotFoundError):
+        storage.read_all(template.blob_name)
