@@ -1,19 +1,35 @@
 """Security headers on every HTTP response the app sends: pages, API routes and files.
 
-No sniffing of content types, no framing by another site, no referrer sent to other sites, and
-a page that cannot be reached from another site's window. A header a response sets itself wins
-(a document shown inline carries its own sandboxing policy). Websocket traffic passes untouched.
-
-A Content-Security-Policy is not set yet: the policy tried ("self" plus inline scripts and
-styles) stopped the portal's file chooser from opening, so it waits for a policy tested against
-every page.
+The content policy allows only the app's own origin: no other site's scripts, styles, images,
+frames or connections, no plugins, no framing by another site, no form posted elsewhere.
+Scripts may be inline and may evaluate strings because the production build bootstraps React
+with an inline script and Reflex runs `rx.call_script` through eval (the portal's camera and
+file pickers, toasts); styles may be inline because the component library sets them. A header a
+response sets itself wins: a document shown inline keeps its own sandboxing policy. Websocket
+traffic passes untouched ("connect-src 'self'" covers the app's own websocket).
 """
 
 from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "frame-src 'self' blob:",
+        "frame-ancestors 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+    )
+)
 HEADERS = {
+    b"content-security-policy": CONTENT_SECURITY_POLICY.encode(),
     b"x-content-type-options": b"nosniff",
     b"x-frame-options": b"SAMEORIGIN",
     b"referrer-policy": b"same-origin",
