@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from immigration_app.services.audit_log import AuditQuery, export_audit_csv, require_admin
 from immigration_app.services.auth import SESSION_COOKIE, viewer_for_token
 from immigration_app.services.calendar import feed_ics
 from immigration_app.services.case_list import CaseQuery, export_cases_csv
@@ -26,7 +27,7 @@ from immigration_app.services.documents_export import (
     record_case_folder_export,
     stream_case_folder,
 )
-from immigration_app.services.errors import NotFound
+from immigration_app.services.errors import NotFound, NotPermitted
 from immigration_app.services.filings import open_notice
 from immigration_app.services.firm import firm_clock
 from immigration_app.services.form_filling import open_filled_form
@@ -52,6 +53,33 @@ async def cases_csv(request: Request) -> Response:
         media_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": f'attachment; filename="cases-{today.isoformat()}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def _stream_audit_csv(viewer: Viewer, query: AuditQuery) -> Iterator[str]:
+    with session_scope() as session:
+        yield from export_audit_csv(session, viewer=viewer, query=query)
+
+
+async def audit_csv(request: Request) -> Response:
+    """The audit log as CSV, for admins only; the export is itself an audit event."""
+    with session_scope() as session:
+        viewer = viewer_for_token(session, request.cookies.get(SESSION_COOKIE, ""))
+        if viewer is None:
+            return PlainTextResponse("Sign in to export the audit log.", status_code=401)
+        try:
+            require_admin(viewer)
+        except NotPermitted:
+            return PlainTextResponse("Only an admin may export the audit log.", status_code=403)
+        today = firm_clock(session).today()
+    query = AuditQuery.from_params(request.query_params)
+    return StreamingResponse(
+        _stream_audit_csv(viewer, query),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="audit-log-{today.isoformat()}.csv"',
             "Cache-Control": "no-store",
         },
     )
@@ -219,6 +247,7 @@ def case_folder(request: Request) -> Response:
 api = Starlette(
     routes=[
         Route("/api/cases.csv", cases_csv),
+        Route("/api/audit.csv", audit_csv),
         Route("/api/documents/{document_id:int}", document_file),
         Route("/api/filled-forms/{filled_id:int}", filled_form),
         Route("/api/packets/{packet_id:int}", packet_file),

@@ -34,6 +34,7 @@ def navbar() -> rx.Component:
                             _nav_link("Checklists", "/admin/checklists"),
                             _nav_link("Form library", "/admin/forms"),
                             _nav_link("Processing times", "/admin/processing-times"),
+                            _nav_link("Audit log", "/admin/audit"),
                             spacing="5",
                         ),
                     ),

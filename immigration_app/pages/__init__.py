@@ -1,6 +1,7 @@
 """Reflex pages: layout only. Importing this package registers every page."""
 
 from immigration_app.pages import (
+    audit_log,
     board,
     calendar,
     case,
@@ -19,6 +20,7 @@ from immigration_app.pages import (
 )
 
 __all__ = [
+    "audit_log",
     "board",
     "calendar",
     "case",
