@@ -6,7 +6,6 @@ import os
 from collections.abc import Iterator
 
 import pytest
-import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
 from tests.conftest import data_dir_for, database_url_for
@@ -21,6 +20,7 @@ get_settings.cache_clear()
 from immigration_app.services.auth import clear_sign_in_limits  # noqa: E402
 from immigration_app.services.db import get_engine, session_scope  # noqa: E402
 from immigration_app.services.schema import migrate_to_head  # noqa: E402
+from tests.factories import allow_rewriting_events  # noqa: E402
 
 migrate_to_head()
 
@@ -29,9 +29,7 @@ migrate_to_head()
 def _empty_database() -> Iterator[None]:
     yield
     with get_engine().begin() as connection:
-        if connection.dialect.name == "postgresql":
-            # The append-only trigger on case_event lets only this transaction empty it.
-            connection.execute(sa.text("SET LOCAL case_desk.allow_audit_purge = 'on'"))
+        allow_rewriting_events(connection)
         for table in reversed(SQLModel.metadata.sorted_tables):
             connection.execute(table.delete())
     clear_sign_in_limits()
