@@ -10,8 +10,9 @@ from immigration_app.components.tables import data_table
 from immigration_app.components.upload import file_prompt, upload_panel
 from immigration_app.pages.case_filing_review import alert, error_of, external_link, section
 from immigration_app.services.filings import FilingView, NoticeView
-from immigration_app.state.case_filing import ACCEPT, UPLOAD_ID, UploadResult
+from immigration_app.state.case_filing import ACCEPT, UPLOAD_ID
 from immigration_app.state.case_filing import CaseFilingState as State
+from immigration_app.state.uploads import UploadResult
 
 _FILING_COLUMNS = ("Filed on", "Method", "Tracking number", "Filed by", "Recorded by", "Packet")
 _NOTICE_COLUMNS = ("Receipt number", "File", "Size", "Added", "Open")

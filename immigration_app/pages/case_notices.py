@@ -8,8 +8,9 @@ import reflex as rx
 from immigration_app.components.fields import LABEL_STYLE, field_error
 from immigration_app.components.upload import file_prompt, upload_panel
 from immigration_app.services.notice_cards import Fact, NoticeCard, ProposalView, ValueField
-from immigration_app.state.case_notices import ACCEPT, UPLOAD_ID, UploadResult
+from immigration_app.state.case_notices import ACCEPT, UPLOAD_ID
 from immigration_app.state.case_notices import CaseNoticesState as State
+from immigration_app.state.uploads import UploadResult
 
 _STATE_BADGES = (
     ("confirmed", rx.badge("Confirmed", color_scheme="green")),

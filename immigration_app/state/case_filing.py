@@ -9,7 +9,6 @@ on a review is the service's rule: the page only hides the buttons, the handlers
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 
 import reflex as rx
 
@@ -32,31 +31,18 @@ from immigration_app.state.auth import current_viewer, public, staff_only
 from immigration_app.state.cases import CaseState, chosen_id
 from immigration_app.state.forms import form_text
 from immigration_app.state.services import call
-from immigration_app.state.uploads import receive_files
+from immigration_app.state.uploads import UploadResult, receive_into
 
 TAB = "filing"
 UPLOAD_ID = "receipt_notice_upload"
 ACCEPT = {"application/pdf": [".pdf"], "image/*": []}
 _GONE = "This case is no longer available to you."
 _CHECKED = ("on", "true")
-_REFUSED = {
-    "too_large": "Larger than the {limit} MB limit. Nothing was saved.",
-    "empty": "The file is empty. Nothing was saved.",
-    "unsupported_type": "Not a PDF or a photo (JPEG, PNG, HEIC). Nothing was saved.",
-    "damaged": "The file looks damaged or incomplete. Nothing was saved.",
-}
 # The fields each form shows a message beside; anything else goes to the form's general message.
 _LETTER = ("addressee", "subject", "body")
 _FILING = ("filed_on", "method", "tracking_number", "receipt_number", "filed_by_id", "note")
 _NO_LETTER = LetterText("", "", "", edited=False)
 _NO_PENDING = PendingReview(0, 0, 0, "", "", "")
-
-
-@dataclass(frozen=True)
-class UploadResult:
-    name: str
-    ok: bool
-    message: str
 
 
 class _Progress:
@@ -396,46 +382,33 @@ class CaseFilingState(rx.State):
         async with self:
             reference, number, form = self.reference, self.notice_number, self.notice_form
             self.uploading, self.results, self.notice_warning, self.errors = True, [], "", {}
-        limit_mb = get_settings().upload_limit_mb
-        unkept: dict[str, str] = {}  # file name -> why it was not kept
         warnings: list[str] = []
 
-        async def keep(staged: storage.StagedFile) -> None:
-            try:
-                warning = await call(
-                    attach_receipt_notice,
-                    actor=viewer,
-                    reference=reference,
-                    staged=staged,
-                    receipt_number=number,
-                    form=form,
-                )
-            except (InvalidInput, NotFound) as error:
-                why = " ".join(error.fields.values()) if isinstance(error, InvalidInput) else _GONE
-                unkept[staged.original_name] = why
-                raise storage.UploadRefused("notice", why) from error
+        async def store(staged: storage.StagedFile) -> None:
+            warning = await call(
+                attach_receipt_notice,
+                actor=viewer,
+                reference=reference,
+                staged=staged,
+                receipt_number=number,
+                form=form,
+            )
             if warning:
                 warnings.append(warning)
 
         try:
-            outcomes, cut_short = await receive_files(
-                chunks, limit_bytes=limit_mb * 1024 * 1024, keep=keep
+            results, cut_short = await receive_into(
+                chunks,
+                limit_mb=get_settings().upload_limit_mb,
+                store=store,
+                kept="Kept; its receipt number is on the case.",
+                gone=_GONE,
             )
         finally:
             async with self:
                 self.uploading = False
         async with self:
-            self.results = [
-                UploadResult(
-                    outcome.name,
-                    not outcome.refused,
-                    "Kept; its receipt number is on the case."
-                    if not outcome.refused
-                    else unkept.get(outcome.name)
-                    or _REFUSED.get(outcome.refused, _REFUSED["damaged"]).format(limit=limit_mb),
-                )
-                for outcome in outcomes
-            ]
+            self.results = results
             self.notice_warning = " ".join(dict.fromkeys(warnings))
             if any(result.ok for result in self.results):
                 self.notice_number, self.notice_form = "", ""

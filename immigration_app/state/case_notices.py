@@ -6,8 +6,6 @@ Nothing is read until the tab opens (or the address opens it: ?tab=uscis).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import reflex as rx
 
 from immigration_app.services import storage
@@ -22,25 +20,12 @@ from immigration_app.state.case_rfe import CaseRfeState
 from immigration_app.state.cases import CaseState, chosen_id
 from immigration_app.state.forms import form_text
 from immigration_app.state.services import call
-from immigration_app.state.uploads import receive_files
+from immigration_app.state.uploads import UploadResult, receive_into
 
 TAB = "uscis"
 UPLOAD_ID = "notice_upload"
 ACCEPT = {"application/pdf": [".pdf"], "image/*": []}
 _GONE = "This case is no longer available to you."
-_REFUSED = {
-    "too_large": "Larger than the {limit} MB limit. Nothing was saved.",
-    "empty": "The file is empty. Nothing was saved.",
-    "unsupported_type": "Not a PDF or a photo (JPEG, PNG, HEIC). Nothing was saved.",
-    "damaged": "The file looks damaged or incomplete. Nothing was saved.",
-}
-
-
-@dataclass(frozen=True)
-class UploadResult:
-    name: str
-    ok: bool
-    message: str
 
 
 class CaseNoticesState(rx.State):
@@ -104,36 +89,23 @@ class CaseNoticesState(rx.State):
         async with self:
             reference = self.reference
             self.uploading, self.results = True, []
-        limit_mb = get_settings().upload_limit_mb
-        unread: dict[str, str] = {}  # file name -> why the notice was not kept
 
-        async def keep(staged: storage.StagedFile) -> None:
-            try:
-                await call(add_notice, actor=viewer, reference=reference, staged=staged)
-            except (InvalidInput, NotFound) as error:
-                why = " ".join(error.fields.values()) if isinstance(error, InvalidInput) else _GONE
-                unread[staged.original_name] = why
-                raise storage.UploadRefused("notice", why) from error
+        async def store(staged: storage.StagedFile) -> None:
+            await call(add_notice, actor=viewer, reference=reference, staged=staged)
 
         try:
-            outcomes, cut_short = await receive_files(
-                chunks, limit_bytes=limit_mb * 1024 * 1024, keep=keep
+            results, cut_short = await receive_into(
+                chunks,
+                limit_mb=get_settings().upload_limit_mb,
+                store=store,
+                kept="Kept and read: check what it proposes below.",
+                gone=_GONE,
             )
         finally:
             async with self:
                 self.uploading = False
         async with self:
-            self.results = [
-                UploadResult(
-                    outcome.name,
-                    not outcome.refused,
-                    "Kept and read: check what it proposes below."
-                    if not outcome.refused
-                    else unread.get(outcome.name)
-                    or _REFUSED.get(outcome.refused, _REFUSED["damaged"]).format(limit=limit_mb),
-                )
-                for outcome in outcomes
-            ]
+            self.results = results
             await self._refresh_case()
         return None if cut_short else rx.clear_selected_files(UPLOAD_ID)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import reflex as rx
 
 from immigration_app.services import storage
+from immigration_app.services.errors import InvalidInput, NotFound
 
 FLUSH_BYTES = 1024 * 1024
 
@@ -84,3 +85,58 @@ async def receive_files(
         if staged is not None:  # the browser went away mid-file
             staged.discard()
     return outcomes, False
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    name: str
+    ok: bool
+    message: str
+
+
+# What staff read when a file of their upload is not kept (storage.UploadRefused codes).
+STAFF_REFUSED = {
+    "too_large": "Larger than the {limit} MB limit. Nothing was saved.",
+    "empty": "The file is empty. Nothing was saved.",
+    "unsupported_type": "Not a PDF or a photo (JPEG, PNG, HEIC). Nothing was saved.",
+    "damaged": "The file looks damaged or incomplete. Nothing was saved.",
+}
+
+
+async def receive_into(
+    chunks: rx.UploadChunkIterator,
+    *,
+    limit_mb: int,
+    store: Callable[[storage.StagedFile], Awaitable[None]],
+    kept: str,
+    gone: str,
+) -> tuple[list[UploadResult], bool]:
+    """Stage each file of a staff upload and hand it to `store` (a service call).
+
+    A file the service refuses (InvalidInput, or NotFound once the case is out of sight) is not
+    kept, and its result says why in the service's words; `kept` is what a kept file says.
+    Returns the results and whether the upload was cut short (see `receive_files`).
+    """
+    unkept: dict[str, str] = {}  # file name -> why it was not kept
+
+    async def keep(staged: storage.StagedFile) -> None:
+        try:
+            await store(staged)
+        except (InvalidInput, NotFound) as error:
+            why = " ".join(error.fields.values()) if isinstance(error, InvalidInput) else gone
+            unkept[staged.original_name] = why
+            raise storage.UploadRefused("refused", why) from error
+
+    outcomes, cut_short = await receive_files(chunks, limit_bytes=limit_mb * 1024 * 1024, keep=keep)
+    refused = {code: text.format(limit=limit_mb) for code, text in STAFF_REFUSED.items()}
+    results = [
+        UploadResult(
+            outcome.name,
+            not outcome.refused,
+            kept
+            if not outcome.refused
+            else unkept.get(outcome.name) or refused.get(outcome.refused, refused["damaged"]),
+        )
+        for outcome in outcomes
+    ]
+    return results, cut_short
