@@ -112,6 +112,7 @@ def serve_app(
         # Binds outgoing requests only; it skips an IPv4 probe that cannot reach out here.
         "REFLEX_HTTP_CLIENT_BIND_ADDRESS": "0.0.0.0",  # noqa: S104
         "SCHEDULER_ENABLED": "false",
+        "APP_URL": f"http://127.0.0.1:{port}",  # the only origin its websocket accepts
         **(extra_env or {}),
     }
     with log_path.open("w") as log:

@@ -9,11 +9,14 @@ import os
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
+from urllib.parse import urlsplit
 
 SMTP_SECURITY_MODES = ("starttls", "ssl", "none")
 # The USCIS Case Status API's sandbox; production keys come with their own host after approval.
 # Source: shared DOMAIN.md section 4 (developer.uscis.gov, as of 2026).
 USCIS_SANDBOX_URL = "https://api-int.uscis.gov"
+# A loopback host name, and how it is written in an address.
+LOOPBACK_HOSTS = {"localhost": "localhost", "127.0.0.1": "127.0.0.1", "::1": "[::1]"}
 
 
 def _flag(value: str) -> bool:
@@ -117,6 +120,19 @@ class Settings:
     uscis_api_daily_quota: int = 1000
 
     @property
+    def allowed_origins(self) -> tuple[str, ...]:
+        """The origins whose pages may open the app's websocket and call its routes: APP_URL's.
+
+        On a loopback address the other loopback names for the same port are allowed too, so
+        a firm trying the app at http://127.0.0.1:3000 instead of localhost is not locked out.
+        """
+        url = urlsplit(self.app_url)
+        if url.hostname not in LOOPBACK_HOSTS:
+            return (f"{url.scheme}://{url.netloc}",)
+        port = f":{url.port}" if url.port else ""
+        return tuple(f"{url.scheme}://{host}{port}" for host in LOOPBACK_HOSTS.values())
+
+    @property
     def outbox_dir(self) -> Path:
         """Where messages go as .eml files when no SMTP server is configured."""
         return self.data_dir / "outbox"
@@ -135,6 +151,7 @@ class Settings:
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         data_dir = Path(env.get("DATA_DIR", "data")).resolve()
+        app_url = (env.get("APP_URL") or "http://localhost:3000").strip().rstrip("/")
         return cls(
             data_dir=data_dir,
             database_url=env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'app.db'}",
@@ -143,8 +160,8 @@ class Settings:
             session_max_days=float(env.get("SESSION_MAX_DAYS", "14")),
             login_limit_per_account=env.get("LOGIN_LIMIT_PER_ACCOUNT", "5/15 minutes"),
             login_limit_per_address=env.get("LOGIN_LIMIT_PER_ADDRESS", "30/15 minutes"),
-            secure_cookies=_flag(env.get("SECURE_COOKIES", "false")),
-            app_url=(env.get("APP_URL") or "http://localhost:3000").strip().rstrip("/"),
+            secure_cookies=_flag(env.get("SECURE_COOKIES") or str(app_url.startswith("https:"))),
+            app_url=app_url,
             scheduler_enabled=_flag(env.get("SCHEDULER_ENABLED", "true")),
             document_key=_document_key(env),
             upload_limit_mb=_number(env, "UPLOAD_LIMIT_MB", "25", int, 1, 2048),

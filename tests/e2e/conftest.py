@@ -78,6 +78,7 @@ def app_url(tmp_path_factory) -> Iterator[str]:
     for command in (["migrate"], ["seed-demo"]):
         subprocess.run([BIN / "immigration-app", *command], env=env, check=True, cwd=PROJECT_ROOT)
     port = _free_port()
+    url = f"http://127.0.0.1:{port}"
     log_path = tmp_path_factory.mktemp("server") / "reflex.log"
     with log_path.open("w") as log:
         server = subprocess.Popen(
@@ -93,12 +94,11 @@ def app_url(tmp_path_factory) -> Iterator[str]:
                 str(port),
             ],
             cwd=PROJECT_ROOT,
-            env=env,
+            env={**env, "APP_URL": url},  # the only origin its websocket accepts
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, server, log_path)
         yield url
