@@ -293,7 +293,8 @@ def _note(note: NoteView) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.text(note.author, " · ", note.when, size="1", color_scheme="gray"),
-            rx.markdown(note.body),
+            # Notes are markdown, but HTML in them is shown as text, never run or rendered.
+            rx.markdown(note.body, use_raw=False),
             spacing="1",
             width="100%",
         ),
