@@ -26,6 +26,7 @@ from datetime import date
 from pathlib import Path
 
 from pypdf import PageObject, PasswordType, PdfReader
+from pypdf.errors import DeprecationError as PdfDeprecationError
 from pypdf.errors import PyPdfError
 
 from immigration_app.services.notice_text import (
@@ -50,11 +51,16 @@ KINDS = ("receipt", "biometrics", "interview", "rfe", "noid", "approval", "denia
 # A notice is a page or two; these bound the work a hostile or mistaken upload can cause.
 MAX_PAGES = 50
 MAX_TEXT = 200_000
+# pypdf reads page content at some 100 KB a second, slower still in layout mode; a notice page
+# holds 3 to 50 KB. Text is read from the pages until this much content has been read, so a
+# page of megabytes of drawing operators cannot hold a worker for minutes.
+MAX_CONTENT_BYTES = 512 * 1024
 # Reading a page picture takes tesseract a few seconds; a whole upload gets two minutes.
 _OCR_SECONDS = 120
 _OCR_IMAGES_PER_PAGE = 4
 _PDF_ERRORS = (
     PyPdfError,
+    PdfDeprecationError,  # a filter name pypdf 7 no longer takes ("/LZW"), in a damaged file
     ValueError,
     KeyError,
     TypeError,
@@ -196,7 +202,7 @@ def read_notice(data: bytes) -> NoticeReading:
     """What a notice PDF says, for staff to confirm; NoticeRefused when it cannot be opened."""
     reader = _open(data)
     pages = [reader.pages[index] for index in range(min(len(reader.pages), MAX_PAGES))]
-    texts = [_page_texts(page) for page in pages]
+    texts = _texts_within_budget(pages)
     plain = _capped(text for text, _ in texts)
     if plain.strip():
         layout = _capped(laid_out or text for text, laid_out in texts)
@@ -242,6 +248,26 @@ def _damaged() -> NoticeRefused:
         "damaged",
         "This PDF is damaged and cannot be read. Download or scan the notice again.",
     )
+
+
+def _texts_within_budget(pages: list[PageObject]) -> list[tuple[str, str]]:
+    """Each page's texts (see `_page_texts`), blank for pages past MAX_CONTENT_BYTES."""
+    texts, budget = [], MAX_CONTENT_BYTES
+    for page in pages:
+        size = _content_size(page)
+        budget -= size
+        texts.append(_page_texts(page) if size and budget >= 0 else ("", ""))
+    return texts
+
+
+def _content_size(page: PageObject) -> int:
+    """The page's decoded content in bytes (pypdf caps what a compressed stream may inflate
+    to); 0 when it has none or it cannot be decoded."""
+    try:
+        contents = page.get_contents()
+        return len(contents.get_data()) if contents is not None else 0
+    except _PDF_ERRORS:
+        return 0
 
 
 def _page_texts(page: PageObject) -> tuple[str, str]:

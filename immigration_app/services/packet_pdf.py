@@ -35,6 +35,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pypdf import PageObject, PasswordType, PdfReader, PdfWriter
+from pypdf.errors import DeprecationError as PdfDeprecationError
 from pypdf.errors import PyPdfError
 from pypdf.generic import (
     ArrayObject,
@@ -65,7 +66,21 @@ KINDS = ("letter", "form", "exhibit")
 # Annotation flags (PDF 32000-1, 12.5.3): printing shows only Print annotations, never Hidden.
 _HIDDEN = 1 << 1
 _PRINT = 1 << 2
-_PDF_ERRORS = (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError)
+# What pypdf raises on a damaged or hostile file besides its own errors: an unknown filter or
+# encryption handler, nesting deeper than Python's stack, a zero-sized page box.
+_PDF_ERRORS = (
+    PyPdfError,
+    PdfDeprecationError,
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    RecursionError,
+    ZeroDivisionError,
+    OverflowError,
+    NotImplementedError,
+)
 
 # The stamp goes bottom right, below a USCIS form's footer line (baseline 24 pt), right of the
 # barcode box it prints at the bottom centre (x 192-462 pt), and inside what printers print.

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from pypdf import PdfReader, PdfWriter
+from pypdf.errors import DeprecationError as PdfDeprecationError
 from pypdf.errors import PyPdfError
 from pypdf.generic import (
     BooleanObject,
@@ -63,6 +64,28 @@ _SHORT_MARK = "See cont."  # for a box too small for the whole sentence
 def fillable(kind: str, read_only: bool) -> bool:
     """Whether a field takes a value: barcodes, signatures and read-only copies do not."""
     return not read_only and kind in ("text", "checkbox", "radio", "choice")
+
+
+# What pypdf raises on a damaged or hostile file besides its own errors: an unknown filter or
+# encryption handler (NotImplementedError, DeprecationError for filter names pypdf 7 dropped),
+# nesting deeper than Python's stack, a zero page box, numbers out of range.
+_PDF_ERRORS = (
+    PyPdfError,
+    PdfDeprecationError,
+    ValueError,
+    KeyError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    RecursionError,
+    ZeroDivisionError,
+    OverflowError,
+    NotImplementedError,
+)
+# A field's /Parent chain is a few levels deep; a longer one is a loop or an attack.
+_MAX_FIELD_DEPTH = 64
+# The largest /MaxLen kept: the database column is a 32-bit integer.
+_MAX_MAX_LENGTH = 2**31 - 1
 
 
 class FormRefused(Exception):
@@ -153,7 +176,7 @@ def _open(data: bytes) -> PdfReader:
         return reader
     except FormRefused:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
+    except _PDF_ERRORS as error:
         raise FormRefused(
             "damaged",
             "This PDF is damaged and cannot be read. Download the form again from uscis.gov.",
@@ -163,7 +186,7 @@ def _open(data: bytes) -> PdfReader:
 def _page_text(reader: PdfReader, index: int) -> str:
     try:
         return reader.pages[index].extract_text() or ""
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError):
+    except _PDF_ERRORS:
         return ""
 
 
@@ -205,13 +228,25 @@ def parse_edition(text: str) -> date:
 def qualified_name(field_dict: DictionaryObject) -> str:
     """The field's full name: its own /T after those of its parents, joined with dots."""
     parts = []
-    node: DictionaryObject | None = field_dict
-    while node is not None:
+    for node in _lineage(field_dict):
         if "/T" in node:
             parts.append(str(node["/T"]))
+    return ".".join(reversed(parts))
+
+
+def _lineage(field_dict: DictionaryObject) -> list[DictionaryObject]:
+    """The field and its parents, nearest first. A /Parent chain that loops back (a field its
+    own parent) or runs deeper than any real form would make readers walk it forever: it is
+    refused as damage."""
+    nodes: list[DictionaryObject] = []
+    node: DictionaryObject | None = field_dict
+    while node is not None:
+        if len(nodes) >= _MAX_FIELD_DEPTH or any(node is seen for seen in nodes):
+            raise ValueError("A form field's /Parent chain loops or is too deep.")
+        nodes.append(node)
         parent = node.get("/Parent")
         node = parent.get_object() if parent is not None else None
-    return ".".join(reversed(parts))
+    return nodes
 
 
 def _field_of(widget: DictionaryObject) -> DictionaryObject:
@@ -222,12 +257,9 @@ def _field_of(widget: DictionaryObject) -> DictionaryObject:
 
 
 def _inherited(field_dict: DictionaryObject, key: str, default=None):
-    node: DictionaryObject | None = field_dict
-    while node is not None:
+    for node in _lineage(field_dict):
         if key in node:
             return node[key]
-        parent = node.get("/Parent")
-        node = parent.get_object() if parent is not None else None
     return default
 
 
@@ -284,7 +316,9 @@ def _blank_field(
     flags = int(_inherited(field_dict, "/Ff", 0))
     kind = _kind(name, str(_inherited(field_dict, "/FT", "")), flags)
     label = " ".join(str(field_dict.get("/TU", "")).split())
-    max_length = _inherited(field_dict, "/MaxLen")
+    max_length = int(_inherited(field_dict, "/MaxLen", 0) or 0)
+    # A /MaxLen of zero, below zero or past what the database holds is no limit anyone meant.
+    max_length = max_length if 0 < max_length <= _MAX_MAX_LENGTH else None
     states: tuple[str, ...] = ()
     if kind in ("checkbox", "radio"):
         normal = widget.get("/AP", {}).get("/N", {})
@@ -303,7 +337,7 @@ def _blank_field(
         part=part_match.group(1) if part_match else "",
         item=_item(name, label),
         page=page,
-        max_length=int(max_length) if max_length else None,
+        max_length=max_length,
         capacity=_capacity(widget, flags, acro_form) if kind == "text" else None,
         on_states=states,
         options=options,
@@ -320,10 +354,10 @@ def read_blank_form(
     prints neither needs them given.
     """
     reader = _open(data)
-    acro_form = reader.trailer["/Root"].get("/AcroForm")
-    acro_form = acro_form.get_object() if acro_form is not None else DictionaryObject()
     fields: dict[str, BlankField] = {}
     try:
+        acro_form = reader.trailer["/Root"].get("/AcroForm")
+        acro_form = acro_form.get_object() if acro_form is not None else DictionaryObject()
         for page_number, page in enumerate(reader.pages, start=1):
             for annotation in page.get("/Annots", []) or []:
                 widget = annotation.get_object()
@@ -332,15 +366,22 @@ def read_blank_form(
                 name = qualified_name(_field_of(widget))
                 if name and name not in fields:
                     fields[name] = _blank_field(name, widget, page_number, acro_form)
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
+    except _PDF_ERRORS as error:
         raise FormRefused(
             "damaged",
             "This PDF's form fields are damaged and cannot be read. Download the form again "
             "from uscis.gov.",
         ) from error
-    if not any(blank.fillable for blank in fields.values()):
-        raise _no_fields(reader)
-    printed = _edition(reader)
+    try:
+        if not any(blank.fillable for blank in fields.values()):
+            raise _no_fields(reader)
+        printed = _edition(reader)
+        metadata_title = str((reader.metadata or {}).get("/Title", "") or "")
+    except _PDF_ERRORS as error:  # damage found only now, in the footer text or the metadata
+        raise FormRefused(
+            "damaged",
+            "This PDF is damaged and cannot be read. Download the form again from uscis.gov.",
+        ) from error
     number = (form_number or (printed[0] if printed else "")).strip().upper()
     edition_text = (edition or (printed[1] if printed else "")).strip()
     if not number or not edition_text:
@@ -361,7 +402,6 @@ def read_blank_form(
         raise FormRefused(
             "no_edition", "Type the edition date as MM/DD/YY, as the footer prints it."
         ) from None
-    metadata_title = str((reader.metadata or {}).get("/Title", "") or "")
     return BlankForm(
         form_number=number,
         edition=edition_text,

@@ -742,6 +742,7 @@ def photo_to_pdf(image_bytes: bytes, media_type: str) -> bytes:
         OSError,
         ValueError,
         SyntaxError,
+        RuntimeError,  # pillow-heif: a HEIC that claims more pixels than libheif allows
         Image.DecompressionBombError,
         *_IMG2PDF_REFUSALS,
     ) as e:
@@ -749,12 +750,18 @@ def photo_to_pdf(image_bytes: bytes, media_type: str) -> bytes:
 
 
 def _one_letter_page(image: bytes) -> bytes:
-    return img2pdf.convert(
-        image,
-        layout_fun=_LETTER_LAYOUT,
-        rotation=img2pdf.Rotation.none,  # orientation is already applied to the pixels
-        first_frame_only=True,  # a multi-picture JPEG is still one page
-    )
+    try:
+        return img2pdf.convert(
+            image,
+            layout_fun=_LETTER_LAYOUT,
+            rotation=img2pdf.Rotation.none,  # orientation is already applied to the pixels
+            first_frame_only=True,  # a multi-picture JPEG is still one page
+        )
+    except Exception as error:
+        if type(error) is not Exception:
+            raise
+        # img2pdf reports a malformed PNG chunk (say bytes after IEND) with a bare Exception.
+        raise ValueError(f"img2pdf cannot read this image: {error}") from error
 
 
 def _printable_image(image_bytes: bytes, media_type: str) -> bytes:
