@@ -10,10 +10,11 @@ import typer
 from immigration_app.services.backup import BackupError, create_backup, restore_backup
 from immigration_app.services.db import session_scope
 from immigration_app.services.demo import has_staff, seed_demo
-from immigration_app.services.errors import InvalidInput
+from immigration_app.services.errors import InvalidInput, NotFound
 from immigration_app.services.schema import migrate_to_head, write_migration
 from immigration_app.services.storage import human_size
 from immigration_app.services.sweep import sweep as run_sweep
+from immigration_app.services.two_step import reset_two_step_by_operator
 from immigration_app.services.users import create_user as create_user_account
 
 app = typer.Typer(no_args_is_help=True, help="Immigration case management: server chores.")
@@ -48,6 +49,23 @@ def create_user(
             typer.secho(f"{field}: {message}", fg=typer.colors.RED, err=True)
         raise typer.Exit(code=2) from None
     typer.echo(f"Created {user.role} {user.email}.")
+
+
+@app.command("reset-two-step")
+def reset_two_step(
+    email: str = typer.Option(..., help="Sign-in email address of the account."),
+) -> None:
+    """Turn off an account's two-step sign-in (its phone and recovery codes are lost)."""
+    try:
+        with session_scope() as session:
+            user = reset_two_step_by_operator(session, email=email)
+    except NotFound:
+        typer.secho(f"No account with the email {email}.", fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=2) from None
+    except InvalidInput as error:
+        typer.secho(error.fields["email"], fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=2) from None
+    typer.echo(f"Two-step sign-in of {user.email} is off; they sign in with their password.")
 
 
 @app.command("seed-demo")

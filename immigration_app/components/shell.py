@@ -44,6 +44,7 @@ def navbar() -> rx.Component:
             ),
             rx.spacer(),
             rx.text(AuthState.viewer_name, size="2", color_scheme="gray"),
+            rx.link("Your account", href="/account", size="2"),
             rx.badge(AuthState.viewer_role, variant="soft"),
             rx.button("Sign out", variant="soft", size="2", on_click=AuthState.submit_sign_out),
             align="center",

@@ -60,7 +60,7 @@ from immigration_app.models.people import (
 )
 from immigration_app.models.tracking import CaseStatusEntry, EvidenceRequest, ProcessingTime
 from immigration_app.models.types import utcnow
-from immigration_app.models.users import AuthSession, Role, User
+from immigration_app.models.users import AuthSession, RecoveryCode, Role, User
 
 __all__ = [
     "DATE_FORMATS",
@@ -109,6 +109,7 @@ __all__ = [
     "PortalLink",
     "ProcessingTime",
     "ReceiptNumber",
+    "RecoveryCode",
     "Reminder",
     "ReminderStatus",
     "ReviewDecision",

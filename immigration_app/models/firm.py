@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 DATE_FORMATS = {
@@ -22,3 +23,5 @@ class FirmSettings(SQLModel, table=True):
     # Days before a deadline that staff hear about it (overdue ones: daily).
     staff_reminder_lead_days: str = Field(default="30,14,7,1", max_length=60)
     phone: str = Field(default="", max_length=32)
+    # Every staff member must use two-step sign-in; those without it enrol when they next sign in.
+    require_two_step: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})

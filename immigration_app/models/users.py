@@ -29,6 +29,13 @@ class User(SQLModel, table=True):
     # Marked by an admin: may review packets without being an attorney (never their own).
     is_reviewer: bool = False
     created_at: datetime = now_field()
+    # Two-step sign-in. The authenticator secret is kept encrypted (services/sealed_values.py);
+    # it is set while enrolling and counts only once `two_step_enabled_at` is set.
+    totp_secret_sealed: str | None = Field(default=None, max_length=200)
+    two_step_enabled_at: datetime | None = optional_time_field()
+    # The last 30-second time step whose code was accepted: that code, and older ones, never
+    # work again, so a code read over someone's shoulder cannot be replayed.
+    totp_last_step: int | None = Field(default=None, sa_type=sa.BigInteger)
 
 
 class AuthSession(SQLModel, table=True):
@@ -45,3 +52,19 @@ class AuthSession(SQLModel, table=True):
     revoked_at: datetime | None = optional_time_field()
     user_agent: str = Field(default="", max_length=500)
     client_address: str = Field(default="", max_length=64)
+
+
+class RecoveryCode(SQLModel, table=True):
+    """A one-time code that signs in instead of the authenticator (a lost phone).
+
+    Only the SHA-256 of the code is kept; the codes carry 60 random bits, so a slow hash
+    adds nothing.
+    """
+
+    __tablename__ = "recovery_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    code_sha256: str = Field(max_length=64)
+    created_at: datetime = now_field()
+    used_at: datetime | None = optional_time_field()

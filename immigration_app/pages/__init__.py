@@ -1,6 +1,7 @@
 """Reflex pages: layout only. Importing this package registers every page."""
 
 from immigration_app.pages import (
+    account,
     audit_log,
     board,
     calendar,
@@ -20,6 +21,7 @@ from immigration_app.pages import (
 )
 
 __all__ = [
+    "account",
     "audit_log",
     "board",
     "calendar",

@@ -113,13 +113,47 @@ def _buffers() -> rx.Component:
     )
 
 
+def _sign_in_security() -> rx.Component:
+    state = FirmSettingsState
+    return rx.card(
+        rx.vstack(
+            rx.heading("Sign-in security", size="4", as_="h2"),
+            rx.el.label(
+                rx.hstack(
+                    rx.switch(
+                        checked=state.require_two_step,
+                        on_change=state.update_two_step_rule,
+                        aria_label="Require two-step sign-in for all staff",
+                    ),
+                    rx.text("Require two-step sign-in for all staff", weight="medium"),
+                    spacing="3",
+                    align="center",
+                ),
+            ),
+            rx.text(
+                "Everyone then signs in with their password and a code from an authenticator "
+                "app. Staff who have not set it up are asked to at their next sign-in, before "
+                "they get in. Active staff without two-step sign-in now: ",
+                rx.text.strong(state.staff_without_two_step),
+                ".",
+                size="2",
+                color_scheme="gray",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        max_width="640px",
+    )
+
+
 @staff_page(route="/admin/firm", title="Firm settings", on_load=FirmSettingsState.load)
 def firm_settings() -> rx.Component:
     return rx.vstack(
         rx.heading("Firm settings", size="7", as_="h1"),
         rx.cond(
             FirmSettingsState.version > 0,
-            rx.vstack(_form(), _buffers(), spacing="5", width="100%"),
+            rx.vstack(_form(), _sign_in_security(), _buffers(), spacing="5", width="100%"),
             rx.center(rx.spinner(size="3"), padding="48px", aria_label="Loading settings"),
         ),
         spacing="5",

@@ -70,12 +70,60 @@ def _reviewer(member: StaffRow) -> rx.Component:
     )
 
 
+def _two_step(member: StaffRow) -> rx.Component:
+    """Whether they use two-step sign-in; an admin resets it for someone who lost their phone."""
+    return rx.cond(
+        member.two_step,
+        rx.hstack(
+            rx.badge("On", color_scheme="green"),
+            rx.alert_dialog.root(
+                rx.alert_dialog.trigger(
+                    rx.button(
+                        "Reset",
+                        variant="soft",
+                        color_scheme="orange",
+                        size="1",
+                        aria_label="Reset two-step sign-in of " + member.full_name,
+                    ),
+                ),
+                rx.alert_dialog.content(
+                    rx.alert_dialog.title("Reset two-step sign-in of " + member.full_name + "?"),
+                    rx.alert_dialog.description(
+                        "Do this when they have lost their phone. Their authenticator and "
+                        "recovery codes stop working; they sign in with their password and, if "
+                        "the firm requires two-step sign-in, set it up again right then."
+                    ),
+                    rx.hstack(
+                        rx.alert_dialog.cancel(
+                            rx.button("Keep it", variant="soft", color_scheme="gray")
+                        ),
+                        rx.alert_dialog.action(
+                            rx.button(
+                                "Reset two-step sign-in",
+                                color_scheme="orange",
+                                on_click=TeamState.reset_member_two_step(member.id),
+                            )
+                        ),
+                        spacing="3",
+                        justify="end",
+                        margin_top="16px",
+                    ),
+                ),
+            ),
+            spacing="2",
+            align="center",
+        ),
+        rx.badge("Off", color_scheme="gray"),
+    )
+
+
 def _member_row(member: StaffRow) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(member.full_name),
         rx.table.cell(member.email),
         rx.table.cell(_role_select(member)),
         rx.table.cell(_reviewer(member)),
+        rx.table.cell(_two_step(member)),
         rx.table.cell(
             rx.cond(
                 member.is_active,
@@ -139,7 +187,7 @@ def team() -> rx.Component:
         rx.heading("Team", size="7", as_="h1"),
         data_table(
             "Team members",
-            ("Name", "Email", "Role", "Reviews packets", "Status", "Access"),
+            ("Name", "Email", "Role", "Reviews packets", "Two-step sign-in", "Status", "Access"),
             rx.foreach(TeamState.staff, _member_row),
         ),
         _add_member_form(),

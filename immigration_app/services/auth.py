@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 from immigration_app.models import AuthSession, User, utcnow
 from immigration_app.services.audit import record_event
 from immigration_app.services.errors import InvalidInput
+from immigration_app.services.firm import firm_settings
 from immigration_app.services.passwords import (
     dummy_hash,
     hash_password,
@@ -51,6 +52,19 @@ class SignInRefused:
 class SignedIn:
     token: str
     viewer: Viewer
+
+
+@dataclass(frozen=True)
+class SecondStepNeeded:
+    """The password was right, but no session opens before a code from the authenticator app.
+
+    `enrol`: the firm requires two-step sign-in and this account has none yet, so it is set up
+    now, before the first session.
+    """
+
+    user_id: int
+    email: str
+    enrol: bool
 
 
 def token_digest(token: str) -> str:
@@ -86,22 +100,12 @@ def _retry_minutes(limit, keys) -> int:
     return max(1, int(seconds // 60) + 1)
 
 
-def sign_in(
-    session: Session,
-    *,
-    email: str,
-    password: str,
-    client_address: str = "",
-    user_agent: str = "",
-) -> SignedIn | SignInRefused:
-    """Check the credentials and open a session, or say why not."""
-    try:
-        email = normalize_email(email)
-    except InvalidInput:
-        return SignInRefused("Enter a valid email address.")
+def blocked_refusal(session: Session, *, email: str, client_address: str) -> SignInRefused | None:
+    """Refusal (and a `sign_in_blocked` event) when too many attempts failed lately, else None.
 
-    limits_ = _login_limits(email, client_address)
-    for limit, keys in limits_:
+    Wrong passwords and wrong two-step codes count against the same limits.
+    """
+    for limit, keys in _login_limits(email, client_address):
         if not _limiter().test(limit, *keys):
             minutes = _retry_minutes(limit, keys)
             record_event(
@@ -116,12 +120,35 @@ def sign_in(
                 f"Too many failed sign-in attempts. Try again in {minutes} minute"
                 f"{'s' if minutes != 1 else ''}."
             )
+    return None
+
+
+def count_failed_attempt(*, email: str, client_address: str) -> None:
+    for limit, keys in _login_limits(email, client_address):
+        _limiter().hit(limit, *keys)
+
+
+def sign_in(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    client_address: str = "",
+    user_agent: str = "",
+) -> SignedIn | SecondStepNeeded | SignInRefused:
+    """Check the credentials and open a session, or say what is still needed, or why not."""
+    try:
+        email = normalize_email(email)
+    except InvalidInput:
+        return SignInRefused("Enter a valid email address.")
+
+    if refused := blocked_refusal(session, email=email, client_address=client_address):
+        return refused
 
     user = session.exec(select(User).where(User.email == email)).first()
     password_ok = verify_password(user.password_hash if user else dummy_hash(), password)
     if user is None or not password_ok or not user.is_active:
-        for limit, keys in limits_:
-            _limiter().hit(limit, *keys)
+        count_failed_attempt(email=email, client_address=client_address)
         record_event(
             session,
             kind="sign_in_failed",
@@ -134,6 +161,18 @@ def sign_in(
 
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+        session.add(user)
+    if user.two_step_enabled_at is not None:
+        return SecondStepNeeded(user_id=user.id, email=email, enrol=False)
+    if firm_settings(session).require_two_step:
+        return SecondStepNeeded(user_id=user.id, email=email, enrol=True)
+    return open_session(session, user, client_address=client_address, user_agent=user_agent)
+
+
+def open_session(
+    session: Session, user: User, *, client_address: str, user_agent: str, how: str = ""
+) -> SignedIn:
+    """Every check has passed: make the session the browser's cookie will name."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
     session.add(
@@ -151,7 +190,7 @@ def sign_in(
     record_event(
         session,
         kind="sign_in",
-        summary=f"{email} signed in",
+        summary=f"{user.email} signed in{how}",
         actor=viewer,
         client_address=client_address,
     )

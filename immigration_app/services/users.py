@@ -88,6 +88,7 @@ class StaffRow:
     role: str
     is_active: bool
     is_reviewer: bool
+    two_step: bool  # signs in with an authenticator code (an admin can reset it)
 
 
 def list_staff(session: Session) -> list[StaffRow]:
@@ -101,6 +102,7 @@ def list_staff(session: Session) -> list[StaffRow]:
             role=user.role,
             is_active=user.is_active,
             is_reviewer=user.is_reviewer,
+            two_step=user.two_step_enabled_at is not None,
         )
         for user in users
     ]

@@ -9,6 +9,11 @@ from immigration_app.models import DATE_FORMATS, FirmSettings, Role
 from immigration_app.services.deadlines import BufferRow, buffers, set_buffer_days
 from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
 from immigration_app.services.firm import US_TIME_ZONES, firm_settings, update_firm_settings
+from immigration_app.services.two_step import (
+    reset_two_step,
+    set_two_step_required,
+    staff_without_two_step,
+)
 from immigration_app.services.users import (
     StaffRow,
     change_role,
@@ -76,6 +81,12 @@ class TeamState(rx.State):
             set_reviewer, user_id=chosen_id(user_id) or 0, reviewer=reviewer is True
         )
 
+    @rx.event
+    @staff_only(Role.ADMIN)
+    async def reset_member_two_step(self, user_id: int):
+        """A lost phone: the colleague signs in with their password and sets two-step up again."""
+        return await self._apply(reset_two_step, user_id=chosen_id(user_id) or 0)
+
     async def _apply(self, service, **kwargs):
         """Run an account change, then show the list as it now stands, and say how it went."""
         try:
@@ -104,6 +115,8 @@ class FirmSettingsState(rx.State):
     time_zones: list[tuple[str, str]] = []
     date_formats: list[tuple[str, str]] = [(key, key) for key in DATE_FORMATS]
     buffers: list[BufferRow] = []
+    require_two_step: bool = False
+    staff_without_two_step: int = 0
     case_types: list[tuple[str, str]] = [
         (key, kind.title) for key, kind in catalog.case_types().items()
     ]
@@ -122,7 +135,10 @@ class FirmSettingsState(rx.State):
     @rx.event
     @staff_only(Role.ADMIN)
     async def load(self):
-        self._show(await call(firm_settings))
+        settings = await call(firm_settings)
+        self._show(settings)
+        self.require_two_step = settings.require_two_step
+        self.staff_without_two_step = await call(staff_without_two_step)
         zones = list(US_TIME_ZONES)
         if self.time_zone not in zones:
             zones.append(self.time_zone)
@@ -172,3 +188,18 @@ class FirmSettingsState(rx.State):
         self.errors = {}
         self.buffers = await call(buffers)
         return rx.toast.success("Internal buffer saved; it applies to deadlines added from now on.")
+
+    @rx.event
+    @staff_only(Role.ADMIN)
+    async def update_two_step_rule(self, required: bool):
+        """Require (or stop requiring) two-step sign-in for every staff member."""
+        required = required is True
+        await call(set_two_step_required, actor=current_viewer(), required=required)
+        self.require_two_step = required
+        self.staff_without_two_step = await call(staff_without_two_step)
+        if required:
+            return rx.toast.success(
+                "Two-step sign-in is now required. Staff without it set it up at their next "
+                "sign-in."
+            )
+        return rx.toast.success("Two-step sign-in is no longer required.")
