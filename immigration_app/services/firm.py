@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from immigration_app.models import DATE_FORMATS, FirmSettings, utcnow
 from immigration_app.services.audit import record_event
-from immigration_app.services.errors import InvalidInput
+from immigration_app.services.errors import InvalidInput, over_column_limits
 from immigration_app.services.viewer import Viewer
 
 
@@ -96,6 +96,7 @@ def update_firm_settings(
         problems["time_zone"] = "Choose a time zone from the list."
     if date_format not in DATE_FORMATS:
         problems["date_format"] = "Choose a date format from the list."
+    problems |= over_column_limits(FirmSettings, {"name": name.strip(), "address": address.strip()})
     if problems:
         raise InvalidInput(problems)
     settings = firm_settings(session)

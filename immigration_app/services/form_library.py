@@ -20,7 +20,7 @@ from immigration_app.catalog.form_maps import form_maps
 from immigration_app.models import FilledForm, FormField, FormTemplate, Role, User
 from immigration_app.services import storage
 from immigration_app.services.audit import record_event
-from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
+from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted, over_column_limits
 from immigration_app.services.pdf_forms import BlankField, FormRefused, read_blank_form
 from immigration_app.services.viewer import Viewer
 
@@ -49,6 +49,11 @@ def load_form(
         blank = read_blank_form(data, form_number=form_number, edition=edition)
     except FormRefused as refused:
         raise InvalidInput({"file": refused.message}) from None
+    if any(over_column_limits(FormField, {"name": field.name}) for field in blank.fields):
+        too_long = (
+            "A field of this PDF has a name too long to be a USCIS form's; it was not loaded."
+        )
+        raise InvalidInput({"file": too_long})
     if session.exec(
         select(FormTemplate.id).where(FormTemplate.sha256 == hashlib.sha256(data).hexdigest())
     ).first():

@@ -23,7 +23,7 @@ from immigration_app.models import (
     utcnow,
 )
 from immigration_app.services.audit import record_event
-from immigration_app.services.errors import InvalidInput
+from immigration_app.services.errors import InvalidInput, over_column_limits
 from immigration_app.services.users import normalize_email
 from immigration_app.services.viewer import Viewer, visible_cases
 
@@ -247,6 +247,7 @@ def validate_person(data: PersonInput) -> dict:
         problems["sex"] = "Choose male or female, as the forms ask."
     if data.preferred_language not in {language.value for language in Language}:
         problems["preferred_language"] = "Choose English or Spanish."
+    problems = over_column_limits(Person, clean) | problems
     if problems:
         raise InvalidInput(problems)
     return clean
