@@ -224,6 +224,19 @@ def viewer_for_token(session: Session, token: str) -> Viewer | None:
     return viewer_of(user)
 
 
+def end_sessions_of(session: Session, user: User) -> int:
+    """Sign a person out everywhere; returns how many sessions were open. After their
+    two-step sign-in is reset for a lost phone, a browser that phone's thief holds is out too."""
+    open_sessions = session.exec(
+        select(AuthSession).where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))
+    ).all()
+    now = utcnow()
+    for auth_session in open_sessions:
+        auth_session.revoked_at = now
+        session.add(auth_session)
+    return len(open_sessions)
+
+
 def sign_out(session: Session, *, token: str) -> None:
     auth_session = session.exec(
         select(AuthSession).where(AuthSession.token_sha256 == token_digest(token))

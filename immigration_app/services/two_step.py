@@ -15,7 +15,7 @@ from sqlmodel import Session, func, select
 
 from immigration_app.models import Role, User, utcnow
 from immigration_app.services.audit import record_event
-from immigration_app.services.auth import blocked_refusal, count_failed_attempt
+from immigration_app.services.auth import blocked_refusal, count_failed_attempt, end_sessions_of
 from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
 from immigration_app.services.firm import firm_settings
 from immigration_app.services.two_step_codes import (
@@ -194,10 +194,12 @@ def reset_two_step(session: Session, *, actor: Viewer, user_id: int) -> User:
     if user.two_step_enabled_at is None:
         raise InvalidInput({"user": f"{user.full_name} does not use two-step sign-in."})
     forget_two_step(session, user)
+    ended = end_sessions_of(session, user)
     record_event(
         session,
         kind="two_step_reset",
-        summary=f"Two-step sign-in of {user.email} reset by {actor.email}",
+        summary=f"Two-step sign-in of {user.email} reset by {actor.email}; "
+        f"signed out of {ended} open session(s)",
         actor=actor,
         before={"two_step": True},
         after={"two_step": False},
@@ -214,10 +216,12 @@ def reset_two_step_by_operator(session: Session, *, email: str) -> User:
     if user.two_step_enabled_at is None:
         raise InvalidInput({"email": f"{user.email} does not use two-step sign-in."})
     forget_two_step(session, user)
+    ended = end_sessions_of(session, user)
     record_event(
         session,
         kind="two_step_reset",
-        summary=f"Two-step sign-in of {user.email} reset from the command line",
+        summary=f"Two-step sign-in of {user.email} reset from the command line; "
+        f"signed out of {ended} open session(s)",
         actor=None,
         actor_label="command line",
         before={"two_step": True},

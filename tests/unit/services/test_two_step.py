@@ -8,7 +8,13 @@ from typer.testing import CliRunner
 
 from immigration_app.cli import app
 from immigration_app.models import AuthSession, CaseEvent, RecoveryCode, User
-from immigration_app.services.auth import SecondStepNeeded, SignedIn, SignInRefused, sign_in
+from immigration_app.services.auth import (
+    SecondStepNeeded,
+    SignedIn,
+    SignInRefused,
+    sign_in,
+    viewer_for_token,
+)
 from immigration_app.services.db import session_scope
 from immigration_app.services.errors import InvalidInput, NotPermitted
 from immigration_app.services.sealed_values import SealedValueUnreadable, open_text
@@ -210,8 +216,11 @@ def test_admin_resets_a_lost_phone(session):
     with pytest.raises(NotPermitted):
         reset_two_step(session, actor=make_viewer(session, role="attorney"), user_id=user.id)
     admin = make_viewer(session, role="admin")
+    phone_holder = finish_sign_in(session, user_id=user.id, code=codes[1])
+    assert viewer_for_token(session, phone_holder.token) is not None
     reset_two_step(session, actor=admin, user_id=user.id)
     assert not two_step_status(session, user_id=user.id).enabled
+    assert viewer_for_token(session, phone_holder.token) is None  # signed out everywhere
     assert session.get(User, user.id).totp_secret_sealed is None
     reset = _kinds(session, "two_step_reset")
     assert len(reset) == 1 and reset[0].actor_label == admin.email
