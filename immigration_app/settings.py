@@ -181,7 +181,7 @@ class Settings:
             "smtp_user": (env.get("SMTP_USER") or "").strip() or None,
             "smtp_password": env.get("SMTP_PASSWORD") or None,
             "mail_from": _mail_from(env),
-            "smtp_timeout_seconds": _number(env, "SMTP_TIMEOUT_SECONDS", "20", float, 0.1, 600),
+            "smtp_timeout_seconds": _number(env, "SMTP_TIMEOUT_SECONDS", "20", float, 0.1, 60),
             "mail_max_attempts": _number(env, "MAIL_MAX_ATTEMPTS", "5", int, 1, 100),
         }
 

@@ -9,6 +9,7 @@ lost. Failures are retried with backoff and show as failed after the last attemp
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,7 +22,9 @@ from immigration_app.services.mail import MailFailure, compose, deliver, retry_d
 from immigration_app.services.portal import withhold_token
 from immigration_app.settings import Settings
 
-# A claim older than this belongs to a sweep that died mid-send; SMTP gives up long before.
+# A claim older than this belongs to a sweep that died mid-send. Each message's claim is
+# renewed just before it is sent, and one send gives up long before (SMTP_TIMEOUT_SECONDS is at
+# most 60 s for each of its few exchanges with the server).
 STALE_CLAIM = timedelta(minutes=10)
 
 
@@ -60,6 +63,22 @@ def _claim(now: datetime, limit: int) -> list[Message]:
         )
 
 
+def _renew_claim(session: Session, message: Message, renewed_at: datetime) -> bool:
+    """Date the claim afresh right before this message goes out, so a long batch's last
+    messages do not look abandoned; False when another sweep has taken it over meanwhile."""
+    renewed = session.exec(
+        sa.update(Message)
+        .where(
+            Message.id == message.id,
+            Message.status == MessageStatus.SENDING,
+            Message.claimed_at == message.claimed_at,
+        )
+        .values(claimed_at=renewed_at)
+    )
+    session.commit()
+    return renewed.rowcount == 1
+
+
 def _record(session: Session, message_id: int, **values) -> None:
     """Write one message's outcome and commit it at once: a crash forgets at most one send."""
     session.exec(sa.update(Message).where(Message.id == message_id).values(**values))
@@ -69,8 +88,13 @@ def _record(session: Session, message_id: int, **values) -> None:
 def deliver_due(now: datetime, settings: Settings, limit: int = 200) -> DeliveryReport:
     """Send what is due now; each outcome is committed as soon as it is known."""
     sent = retrying = failed = 0
+    started = time.monotonic()
     with session_scope() as session:
         for message in _claim(now, limit):
+            if not _renew_claim(
+                session, message, now + timedelta(seconds=time.monotonic() - started)
+            ):
+                continue
             email = compose(
                 key=message.key,
                 to=[message.to_address],

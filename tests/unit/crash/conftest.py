@@ -40,7 +40,7 @@ def inbox(monkeypatch) -> Iterator[HoldingInbox]:
             "SMTP_PORT": str(port),
             "SMTP_SECURITY": "none",
             # Longer than any wait here: the sender must still be waiting when it is killed.
-            "SMTP_TIMEOUT_SECONDS": "120",
+            "SMTP_TIMEOUT_SECONDS": "60",
         }.items():
             monkeypatch.setenv(name, value)
         get_settings.cache_clear()

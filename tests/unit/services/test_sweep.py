@@ -227,3 +227,24 @@ def test_a_client_pending_with_uscis_hears_from_us_in_their_language(inbox):
             ).one()
             == 1
         )
+
+
+def test_a_message_another_sweep_took_over_is_not_sent_twice(inbox):
+    """A long batch renews each claim before its send, and skips one that went stale and was
+    taken by another sweep meanwhile (here: the rest, taken while the first is sent)."""
+    _deadlines_with_due_reminders(1)  # 4 reminders x attorney and paralegal: 8 messages
+
+    def another_sweep_takes_the_rest(received: int) -> None:
+        if received == 1:
+            with session_scope() as session:
+                session.exec(
+                    sa.update(Message)
+                    .where(Message.status == MessageStatus.SENDING, Message.sent_at.is_(None))
+                    .values(claimed_at=utcnow() + timedelta(minutes=11))
+                )
+
+    inbox.on_data = another_sweep_takes_the_rest
+    report = sweep()
+    assert (report.queued, report.sent, len(inbox.received)) == (8, 1, 1)
+    with session_scope() as session:
+        assert _count(session, Message.status == MessageStatus.SENDING) == 7
