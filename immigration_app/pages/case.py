@@ -387,19 +387,7 @@ def _not_found() -> rx.Component:
 @staff_page(
     route="/cases/[ref]",
     title="Case",
-    on_load=[
-        CaseState.load,
-        CaseHistoriesState.load,
-        CaseDeadlinesState.load,
-        CaseDocumentsState.load,
-        CaseFormsState.load,
-        CaseChecksState.load,
-        CaseStatusState.load,
-        CaseProcessingState.load,
-        CaseNoticesState.load,
-        CaseRfeState.load,
-        CaseFilingState.load,
-    ],
+    on_load=CaseState.load,  # it opens every tab's state too
 )
 def case() -> rx.Component:
     return rx.match(

@@ -13,7 +13,7 @@ import reflex as rx
 from immigration_app.services.consistency import acknowledge, case_findings
 from immigration_app.services.errors import InvalidInput, NotFound
 from immigration_app.state.auth import current_viewer, staff_only
-from immigration_app.state.cases import CaseState
+from immigration_app.state.cases import CaseState, opens_with_the_case
 from immigration_app.state.forms import form_text
 from immigration_app.state.services import call
 
@@ -48,6 +48,7 @@ def _findings(session, *, viewer, reference: str) -> list[FindingView]:
     ]
 
 
+@opens_with_the_case
 class CaseChecksState(rx.State):
     reference: str = ""
     loaded: bool = False

@@ -28,7 +28,7 @@ from immigration_app.services.packets import PacketRow, build_packet
 from immigration_app.services.reviews import decide_review, submit_for_review
 from immigration_app.settings import get_settings
 from immigration_app.state.auth import current_viewer, public, staff_only
-from immigration_app.state.cases import CaseState, chosen_id
+from immigration_app.state.cases import CaseState, chosen_id, opens_with_the_case
 from immigration_app.state.forms import form_text
 from immigration_app.state.services import call
 from immigration_app.state.uploads import UploadResult, receive_into
@@ -69,6 +69,7 @@ def _messages(prefix: str, fields: dict[str, str], known: tuple[str, ...], gener
     return errors
 
 
+@opens_with_the_case
 class CaseFilingState(rx.State):
     reference: str = ""
     loaded: bool = False

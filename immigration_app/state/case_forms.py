@@ -25,7 +25,7 @@ from immigration_app.services.form_filling import (
 from immigration_app.services.viewer import Viewer
 from immigration_app.state.auth import current_viewer, staff_only
 from immigration_app.state.case_checks import CaseChecksState
-from immigration_app.state.cases import CaseState, chosen_id
+from immigration_app.state.cases import CaseState, chosen_id, opens_with_the_case
 from immigration_app.state.forms import form_text
 from immigration_app.state.services import call
 
@@ -79,6 +79,7 @@ def matches(field: FieldView, words: list[str]) -> bool:
     return all(word in text for word in words)
 
 
+@opens_with_the_case
 class CaseFormsState(rx.State):
     reference: str = ""
     loaded: bool = False

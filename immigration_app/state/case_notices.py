@@ -17,7 +17,7 @@ from immigration_app.services.notice_cards import KIND_CHOICES, NoticeCard, noti
 from immigration_app.settings import get_settings
 from immigration_app.state.auth import current_viewer, public, staff_only
 from immigration_app.state.case_rfe import CaseRfeState
-from immigration_app.state.cases import CaseState, chosen_id
+from immigration_app.state.cases import CaseState, chosen_id, opens_with_the_case
 from immigration_app.state.forms import form_text
 from immigration_app.state.services import call
 from immigration_app.state.uploads import UploadResult, receive_into
@@ -28,6 +28,7 @@ ACCEPT = {"application/pdf": [".pdf"], "image/*": []}
 _GONE = "This case is no longer available to you."
 
 
+@opens_with_the_case
 class CaseNoticesState(rx.State):
     reference: str = ""
     loaded: bool = False

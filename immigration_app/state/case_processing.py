@@ -12,7 +12,7 @@ from immigration_app.services.errors import InvalidInput, NotFound
 from immigration_app.services.processing_times import set_receipt_office
 from immigration_app.services.processing_views import ReceiptProcessing, case_processing
 from immigration_app.state.auth import current_viewer, staff_only
-from immigration_app.state.cases import CaseState
+from immigration_app.state.cases import CaseState, opens_with_the_case
 from immigration_app.state.forms import form_text
 from immigration_app.state.services import call
 
@@ -20,6 +20,7 @@ TAB = "uscis"
 _GONE = "This case is no longer available to you."
 
 
+@opens_with_the_case
 class CaseProcessingState(rx.State):
     reference: str = ""
     loaded: bool = False

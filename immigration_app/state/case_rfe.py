@@ -30,7 +30,7 @@ from immigration_app.services.evidence_requests import (
 )
 from immigration_app.services.reviews import RESPONSE_CHECKS
 from immigration_app.state.auth import current_viewer, staff_only
-from immigration_app.state.cases import CaseState, chosen_id
+from immigration_app.state.cases import CaseState, chosen_id, opens_with_the_case
 from immigration_app.state.forms import form_text
 from immigration_app.state.services import call
 
@@ -47,6 +47,7 @@ def _day(raw: str) -> date | None:
         return None
 
 
+@opens_with_the_case
 class CaseRfeState(rx.State):
     reference: str = ""
     loaded: bool = False

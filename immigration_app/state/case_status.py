@@ -20,7 +20,7 @@ from immigration_app.services.cases import move_case
 from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
 from immigration_app.services.uscis_status import CATEGORIES, StatusUnavailable
 from immigration_app.state.auth import current_viewer, staff_only
-from immigration_app.state.cases import CaseState
+from immigration_app.state.cases import CaseState, opens_with_the_case
 from immigration_app.state.forms import form_text
 from immigration_app.state.services import call
 
@@ -38,6 +38,7 @@ class CheckProblem:
     detail: str
 
 
+@opens_with_the_case
 class CaseStatusState(rx.State):
     reference: str = ""
     loaded: bool = False

@@ -65,6 +65,18 @@ CASE_TABS = (
 )
 
 
+# The states of the case page's tabs. Each resets (and, when shown, reads) as the case opens,
+# inside CaseState.load: one event for the page rather than one per tab, each queued behind
+# every other browser's events.
+_TAB_STATES: list[type[rx.State]] = []
+
+
+def opens_with_the_case(state_class: type[rx.State]) -> type[rx.State]:
+    """Register a tab's state, whose `load` then runs when a case page opens."""
+    _TAB_STATES.append(state_class)
+    return state_class
+
+
 class CaseState(rx.State):
     tab: str = "profile"
     """/cases/[ref]: the workspace of one case."""
@@ -120,12 +132,16 @@ class CaseState(rx.State):
     @rx.event
     @staff_only()
     async def load(self):
+        """Open the case page: the header and timeline, then every tab's state, in this one
+        event (a tab reads its data only when it is the one shown)."""
         self.reference = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
         self.timeline_kind, self.editing_person_id, self.errors = "", 0, {}
         # A link may open a tab: /cases/2026-0042?tab=documents from the review queue.
         wanted = self.router.url.query_parameters.get("tab", "")
         self.tab = wanted if wanted in CASE_TABS else "profile"
         await self._reload()
+        for tab_state in _TAB_STATES:
+            await tab_state.event_handlers["load"].fn(await self.get_state(tab_state))
 
     @rx.event
     @staff_only()

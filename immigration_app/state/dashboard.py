@@ -30,10 +30,10 @@ _FILTER_PARAMS = {"q", "stage", "type", "assignee", "mine", "show"}
 REVIEW_ROWS = 10  # the dashboard shows the oldest uploads waiting; the case has the rest
 
 
-def _search_cases_and_panels(session, *, viewer, query):
-    """The page's reads, in one transaction."""
+def _panels(session, *, viewer):
+    """What the page shows beside the list, in one transaction: it does not depend on the
+    list's filters, so only opening the page reads it."""
     return (
-        search_cases(session, viewer=viewer, query=query),
         my_work(session, viewer=viewer),
         workload(session, viewer=viewer),
         active_staff(session),
@@ -71,13 +71,18 @@ class DashboardState(rx.State):
         return bool(_FILTER_PARAMS & set(self.params))
 
     async def _show(self, query: CaseQuery):
-        page, work, load, staff, stages, to_review = await call(
-            _search_cases_and_panels, viewer=current_viewer(), query=query
-        )
+        """The list as `query` asks; filtering, sorting and paging read nothing else."""
+        page = await call(search_cases, viewer=current_viewer(), query=query)
         shown = query.changed(page=page.page)
         self.params = shown.to_params()
         self.rows, self.total = page.rows, page.total
         self.page, self.page_count = page.page, page.page_count
+        self.loaded = True
+        # Keep the address bar in step, so the view can be bookmarked and shared.
+        return rx.call_script(f"window.history.replaceState(null, '', {json.dumps(shown.url())})")
+
+    async def _show_panels(self) -> None:
+        work, load, staff, stages, to_review = await call(_panels, viewer=current_viewer())
         self.work = work
         self.to_review = to_review
         self.stage_options = stages
@@ -87,9 +92,6 @@ class DashboardState(rx.State):
             for user in staff
             if user.role in (Role.ATTORNEY, Role.PARALEGAL)
         ]
-        self.loaded = True
-        # Keep the address bar in step, so the view can be bookmarked and shared.
-        return rx.call_script(f"window.history.replaceState(null, '', {json.dumps(shown.url())})")
 
     def _query(self) -> CaseQuery:
         return CaseQuery.from_params(self.params)
@@ -97,6 +99,7 @@ class DashboardState(rx.State):
     @rx.event
     @staff_only()
     async def load(self):
+        await self._show_panels()
         return await self._show(CaseQuery.from_params(self.router.url.query_parameters))
 
     @rx.event

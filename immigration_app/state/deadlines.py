@@ -21,7 +21,7 @@ from immigration_app.services.deadlines import (
 from immigration_app.services.errors import InvalidInput, NotFound
 from immigration_app.services.messages import MessageView, case_messages
 from immigration_app.state.auth import current_viewer, staff_only
-from immigration_app.state.cases import CaseState
+from immigration_app.state.cases import CaseState, opens_with_the_case
 from immigration_app.state.forms import form_text
 from immigration_app.state.services import call
 
@@ -44,6 +44,7 @@ def _clock_time(raw: str) -> time | None:
 _TRIGGERS = trigger_choices()  # catalog data: the same for every case and every user
 
 
+@opens_with_the_case
 class CaseDeadlinesState(rx.State):
     reference: str = ""
     deadlines: list[DeadlineView] = []

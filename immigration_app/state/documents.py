@@ -37,7 +37,7 @@ from immigration_app.services.portal import (
 )
 from immigration_app.settings import get_settings
 from immigration_app.state.auth import current_viewer, public, staff_only
-from immigration_app.state.cases import CaseState, chosen_id
+from immigration_app.state.cases import CaseState, chosen_id, opens_with_the_case
 from immigration_app.state.checklists import item_text
 from immigration_app.state.forms import form_text
 from immigration_app.state.services import call
@@ -116,6 +116,7 @@ def _documents_tab(session, *, viewer, reference: str):
     )
 
 
+@opens_with_the_case
 class CaseDocumentsState(rx.State):
     reference: str = ""
     loaded: bool = False

@@ -22,7 +22,7 @@ from immigration_app.services.profile_histories import (
     save_history,
 )
 from immigration_app.state.auth import current_viewer, staff_only
-from immigration_app.state.cases import CaseState, chosen_id
+from immigration_app.state.cases import CaseState, chosen_id, opens_with_the_case
 from immigration_app.state.forms import form_text
 from immigration_app.state.services import call
 
@@ -54,6 +54,7 @@ def _kind(raw) -> str:
     return raw if raw in STAFF_KINDS else ""
 
 
+@opens_with_the_case
 class CaseHistoriesState(rx.State):
     # list_key(person, kind) -> its rows, and the five-year gaps as sentences to show.
     lists: dict[str, list[HistoryItem]] = {}
