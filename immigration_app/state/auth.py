@@ -67,7 +67,10 @@ def staff_only(*roles: Role) -> Callable[[Callable], Callable]:
 
         @functools.wraps(handler)
         async def guarded(self: rx.State, *args, **kwargs):
-            viewer = await _signed_in(self)
+            # A guarded handler called from inside another (the case page opening its tabs)
+            # serves the same browser in the same event: the session was looked up just now.
+            # The role is checked again all the same.
+            viewer = _viewer.get(None) or await _signed_in(self)
             if viewer is None:
                 return rx.redirect(f"/login?next={quote(self.router.url.path or '/')}")
             if viewer.role not in allowed:

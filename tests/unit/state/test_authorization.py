@@ -107,3 +107,21 @@ async def test_new_case_create_refuses_signed_out_callers_and_writes_nothing(tab
     with session_scope() as session:
         admin = make_viewer(session, role="admin")
         assert search_cases(session, viewer=admin, query=CaseQuery()).total == 0
+
+
+async def test_a_handler_called_from_inside_another_still_checks_its_own_roles(tab):
+    """The case page opens its tabs inside one guarded event, reusing the caller it looked up;
+    the inner handler's roles still apply to that caller."""
+    from immigration_app.state.admin import TeamState
+
+    await sign_in_as(tab, "paralegal")
+    outcomes = []
+
+    @staff_only()
+    async def outer(state):
+        outcomes.append(await TeamState.event_handlers["load"].fn(tab.state(TeamState)))
+
+    await outer(tab.state(DashboardState))
+    refusal = outcomes[0]
+    assert redirect_target(refusal[-1]) == "/"
+    assert tab.state(TeamState).staff == []
