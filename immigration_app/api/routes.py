@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from immigration_app.services.audit_log import AuditQuery, export_audit_csv, require_admin
+from immigration_app.services.audit_log import AuditQuery, export_audit_csv
 from immigration_app.services.auth import SESSION_COOKIE, viewer_for_token
 from immigration_app.services.calendar import feed_ics
 from immigration_app.services.case_list import CaseQuery, export_cases_csv
@@ -33,7 +33,7 @@ from immigration_app.services.firm import firm_clock
 from immigration_app.services.form_filling import open_filled_form
 from immigration_app.services.packets import open_packet
 from immigration_app.services.storage import DocumentCorrupt, read_blob
-from immigration_app.services.viewer import Viewer
+from immigration_app.services.viewer import Viewer, require_admin
 
 
 def _stream_cases_csv(viewer: Viewer, query: CaseQuery) -> Iterator[str]:
@@ -70,7 +70,7 @@ async def audit_csv(request: Request) -> Response:
         if viewer is None:
             return PlainTextResponse("Sign in to export the audit log.", status_code=401)
         try:
-            require_admin(viewer)
+            require_admin(viewer, "export the audit log")
         except NotPermitted:
             return PlainTextResponse("Only an admin may export the audit log.", status_code=403)
         today = firm_clock(session).today()

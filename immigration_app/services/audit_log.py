@@ -20,11 +20,10 @@ from urllib.parse import urlencode
 
 from sqlmodel import Session, func, select
 
-from immigration_app.models import Case, CaseEvent, Role, User
+from immigration_app.models import Case, CaseEvent, User
 from immigration_app.services.audit import record_event
-from immigration_app.services.errors import NotPermitted
 from immigration_app.services.firm import FirmClock, firm_clock
-from immigration_app.services.viewer import Viewer
+from immigration_app.services.viewer import Viewer, require_admin
 
 PAGE_SIZE = 50
 MAX_TEXT_LENGTH = 200
@@ -110,11 +109,6 @@ class AuditPage:
     page_count: int
 
 
-def require_admin(viewer: Viewer) -> None:
-    if viewer.role != Role.ADMIN:
-        raise NotPermitted("Only an admin may read the audit log.")
-
-
 def _local_midnight(day: date, clock: FirmClock) -> datetime | None:
     """The UTC moment the firm's day `day` begins (None at the ends of the calendar)."""
     try:
@@ -188,7 +182,7 @@ def _row(row, clock: FirmClock) -> AuditRow:
 
 def audit_entries(session: Session, *, viewer: Viewer, query: AuditQuery) -> AuditPage:
     """One page of matching events, newest first, with the total that match. Admins only."""
-    require_admin(viewer)
+    require_admin(viewer, "read the audit log")
     clock = firm_clock(session)
     conditions = _filters(query, clock)
     total = session.exec(select(func.count()).select_from(CaseEvent).where(*conditions)).one()
@@ -202,13 +196,13 @@ def audit_entries(session: Session, *, viewer: Viewer, query: AuditQuery) -> Aud
 
 def audit_kinds(session: Session, *, viewer: Viewer) -> list[str]:
     """The kinds of event the log holds, for the filter's choices. Admins only."""
-    require_admin(viewer)
+    require_admin(viewer, "read the audit log")
     return list(session.exec(select(CaseEvent.kind).distinct().order_by(CaseEvent.kind)).all())
 
 
 def audit_actors(session: Session, *, viewer: Viewer) -> list[tuple[int, str]]:
     """Every staff member, active or not (the log names former staff too). Admins only."""
-    require_admin(viewer)
+    require_admin(viewer, "read the audit log")
     return [
         (user_id, name)
         for user_id, name in session.exec(
@@ -225,7 +219,7 @@ def export_audit_csv(session: Session, *, viewer: Viewer, query: AuditQuery) -> 
 
     A generator refuses a non-admin only once it is started: the route checks first.
     """
-    require_admin(viewer)
+    require_admin(viewer, "read the audit log")
     clock = firm_clock(session)
     params = {key: value for key, value in query.to_params().items() if key != "page"}
     conditions = _filters(query, clock)

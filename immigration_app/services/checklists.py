@@ -20,11 +20,10 @@ from immigration_app.models import (
     CaseMember,
     CaseTypeSetting,
     ChecklistTemplateItem,
-    Role,
 )
 from immigration_app.services.audit import record_event
-from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
-from immigration_app.services.viewer import Viewer, visible_case
+from immigration_app.services.errors import InvalidInput, NotFound
+from immigration_app.services.viewer import Viewer, require_admin, visible_case
 
 _CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 TEXT_FIELDS = ("section", "title_en", "title_es", "explain_en", "explain_es")
@@ -194,11 +193,6 @@ def add_case_item(
 # --- the firm's checklist per case type (admins) ----------------------------------------------
 
 
-def _require_admin(actor: Viewer) -> None:
-    if actor.role != Role.ADMIN:
-        raise NotPermitted("Only an admin can change a case type's checklist.")
-
-
 def _start_editing(session: Session, case_type: str) -> None:
     """Copy the catalog's lists into the firm's table the first time a type is edited."""
     setting = session.get(CaseTypeSetting, case_type) or CaseTypeSetting(case_type=case_type)
@@ -234,7 +228,7 @@ def save_type_item(
 ) -> ChecklistTemplateItem:
     """Add an item to a case type's list, or reword the one with `replaces_code`. New cases
     get the change."""
-    _require_admin(actor)
+    require_admin(actor, "change a case type's checklist")
     _check_type_and_role(case_type, role)
     problems = text.problems()
     if problems:
@@ -296,7 +290,7 @@ def remove_type_item(
     session: Session, *, actor: Viewer, case_type: str, role: str, code: str
 ) -> None:
     """Take an item off a case type's list; cases already open keep it."""
-    _require_admin(actor)
+    require_admin(actor, "change a case type's checklist")
     _check_type_and_role(case_type, role)
     _start_editing(session, case_type)
     row = _template_row(session, case_type, role, code)
@@ -313,7 +307,7 @@ def remove_type_item(
 
 def reset_type_checklist(session: Session, *, actor: Viewer, case_type: str) -> None:
     """Go back to the catalog's list for this case type."""
-    _require_admin(actor)
+    require_admin(actor, "change a case type's checklist")
     if not _edited(session, case_type):
         return
     session.exec(
@@ -348,13 +342,13 @@ class TemplateRow:
 
 def type_checklist_is_edited(session: Session, *, actor: Viewer, case_type: str) -> bool:
     """Whether the firm has its own version of this case type's list (else the catalog's)."""
-    _require_admin(actor)
+    require_admin(actor, "change a case type's checklist")
     return _edited(session, case_type)
 
 
 def type_checklist_rows(session: Session, *, actor: Viewer, case_type: str) -> list[TemplateRow]:
     """Every item of a case type's list, member role by role, for the admin's editor."""
-    _require_admin(actor)
+    require_admin(actor, "change a case type's checklist")
     kind = catalog.case_types().get(case_type)
     if kind is None:
         raise NotFound("No such case type.")

@@ -17,19 +17,14 @@ import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from immigration_app.catalog.form_maps import form_maps
-from immigration_app.models import FilledForm, FormField, FormTemplate, Role, User
+from immigration_app.models import FilledForm, FormField, FormTemplate, User
 from immigration_app.services import storage
 from immigration_app.services.audit import record_event
-from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted, over_column_limits
+from immigration_app.services.errors import InvalidInput, NotFound, over_column_limits
 from immigration_app.services.pdf_forms import BlankField, FormRefused, read_blank_form
-from immigration_app.services.viewer import Viewer
+from immigration_app.services.viewer import Viewer, require_admin
 
 MAX_FORM_BYTES = 20 * 1024 * 1024  # USCIS forms are 0.2 to 3 MB
-
-
-def require_admin(actor: Viewer) -> None:
-    if actor.role != Role.ADMIN:
-        raise NotPermitted("Only an admin can change the form library.")
 
 
 def load_form(
@@ -42,7 +37,7 @@ def load_form(
     edition: str = "",
 ) -> FormTemplate:
     """Read and store a blank form; InvalidInput (nothing saved) when it cannot be used."""
-    require_admin(actor)
+    require_admin(actor, "change the form library")
     if len(data) > MAX_FORM_BYTES:
         raise InvalidInput({"file": "This file is larger than any USCIS form (20 MB at most)."})
     try:
@@ -141,7 +136,7 @@ def get_template(session: Session, template_id: int) -> FormTemplate:
 
 
 def make_current(session: Session, *, actor: Viewer, template_id: int) -> FormTemplate:
-    require_admin(actor)
+    require_admin(actor, "change the form library")
     template = get_template(session, template_id)
     current = current_template(session, template.form_number)
     if current is not None and current.id == template.id:
@@ -165,7 +160,7 @@ def make_current(session: Session, *, actor: Viewer, template_id: int) -> FormTe
 
 def remove_template(session: Session, *, actor: Viewer, template_id: int) -> None:
     """Remove an edition no case was filled on (filled copies keep theirs for the record)."""
-    require_admin(actor)
+    require_admin(actor, "change the form library")
     template = get_template(session, template_id)
     used = session.exec(
         select(func.count()).select_from(FilledForm).where(FilledForm.template_id == template.id)

@@ -26,9 +26,9 @@ from immigration_app.catalog.form_maps import (
 from immigration_app.models import FormMapEdit, utcnow
 from immigration_app.services.audit import record_event
 from immigration_app.services.errors import InvalidInput
-from immigration_app.services.form_library import get_template, require_admin, template_fields
+from immigration_app.services.form_library import get_template, template_fields
 from immigration_app.services.pdf_forms import fillable
-from immigration_app.services.viewer import Viewer
+from immigration_app.services.viewer import Viewer, require_admin
 
 LIST_INDEXES_OFFERED = 4  # key suggestions go up to [3]; a longer list is typed by hand
 
@@ -111,7 +111,7 @@ class MapRow:
 
 def map_rows(session: Session, *, actor: Viewer, template_id: int) -> list[MapRow]:
     """The template's fields with what each is mapped to, in the form's order."""
-    require_admin(actor)
+    require_admin(actor, "change the form library")
     template = get_template(session, template_id)
     form_map = effective_map(session, template.form_number)
     rules = {rule.name: rule for rule in form_map.fields}
@@ -162,7 +162,7 @@ def save_field_rule(
     blank: str = "",
 ) -> None:
     """Map one field (or unmap it with an empty key) for every case filled from now on."""
-    require_admin(actor)
+    require_admin(actor, "change the form library")
     template = get_template(session, template_id)
     field = next(
         (row for row in template_fields(session, template.id) if row.name == field_name), None
@@ -204,7 +204,7 @@ def save_field_rule(
 
 def reset_field_rule(session: Session, *, actor: Viewer, template_id: int, field_name: str) -> None:
     """Go back to the catalog's line for this field."""
-    require_admin(actor)
+    require_admin(actor, "change the form library")
     template = get_template(session, template_id)
     session.exec(
         sa.delete(FormMapEdit).where(

@@ -18,11 +18,11 @@ from datetime import date, datetime
 
 from sqlmodel import Session, select
 
-from immigration_app.models import ProcessingTime, Role, utcnow
+from immigration_app.models import ProcessingTime, utcnow
 from immigration_app.services.audit import record_event
-from immigration_app.services.errors import InvalidInput, NotPermitted
+from immigration_app.services.errors import InvalidInput
 from immigration_app.services.firm import firm_clock
-from immigration_app.services.viewer import Viewer
+from immigration_app.services.viewer import Viewer, require_admin
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -277,11 +277,6 @@ def read_processing_times(data: bytes, *, filename: str, today: date) -> list[Pu
     return list(lines.values())
 
 
-def require_admin(actor: Viewer) -> None:
-    if actor.role != Role.ADMIN:
-        raise NotPermitted("Only an admin can import or list processing times.")
-
-
 @dataclass(frozen=True)
 class ImportResult:
     rows: int  # lines read from the file
@@ -305,7 +300,7 @@ def import_processing_times(
     """Import a CSV of published processing times, all of it or nothing (ImportRefused, with
     each bad row's number). A line already imported gets the file's months: re-importing the
     same file changes nothing."""
-    require_admin(actor)
+    require_admin(actor, "import or list processing times")
     lines = read_processing_times(data, filename=filename, today=firm_clock(session).today())
     forms = {line.form for line in lines}
     existing = {

@@ -18,8 +18,8 @@ from immigration_app.services.processing_times import (
     newest_publication,
     past_processing_time_case_ids,
 )
-from immigration_app.services.processing_times_import import normalize_form, require_admin
-from immigration_app.services.viewer import Viewer, visible_case, visible_cases
+from immigration_app.services.processing_times_import import normalize_form
+from immigration_app.services.viewer import Viewer, require_admin, visible_case, visible_cases
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def published_lines(
     session: Session, *, actor: Viewer, form: str = "", page: int = 1, page_size: int = 100
 ) -> LinesPage:
     """The imported lines (all forms, or one), newest publication first within each line."""
-    require_admin(actor)
+    require_admin(actor, "import or list processing times")
     clock = firm_clock(session)
     form = normalize_form(form)
     condition = ProcessingTime.form == form if form else sa.true()

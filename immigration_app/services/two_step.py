@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, func, select
 
-from immigration_app.models import Role, User, utcnow
+from immigration_app.models import User, utcnow
 from immigration_app.services.audit import record_event
 from immigration_app.services.auth import blocked_refusal, count_failed_attempt, end_sessions_of
 from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
@@ -30,7 +30,7 @@ from immigration_app.services.two_step_codes import (
     use_recovery_code,
 )
 from immigration_app.services.users import viewer_of
-from immigration_app.services.viewer import Viewer
+from immigration_app.services.viewer import Viewer, require_admin
 
 ISSUER = "Case Desk"
 WRONG_CODE = (
@@ -186,8 +186,7 @@ def disable_two_step(
 def reset_two_step(session: Session, *, actor: Viewer, user_id: int) -> User:
     """An admin clears a colleague's two-step sign-in (a lost phone). They sign in with their
     password alone afterwards, or set it up again at once when the firm requires it."""
-    if actor.role != Role.ADMIN:
-        raise NotPermitted("Only admins reset two-step sign-in.")
+    require_admin(actor, "reset two-step sign-in")
     user = session.get(User, user_id)
     if user is None:
         raise NotFound(f"No user {user_id}")
@@ -233,8 +232,7 @@ def reset_two_step_by_operator(session: Session, *, email: str) -> User:
 def set_two_step_required(session: Session, *, actor: Viewer, required: bool) -> None:
     """The firm's rule: every staff member signs in with two steps. Those without it set it up
     at their next sign-in, before they get in."""
-    if actor.role != Role.ADMIN:
-        raise NotPermitted("Only admins change the firm's settings.")
+    require_admin(actor, "change the firm's settings")
     settings = firm_settings(session)
     if settings.require_two_step == required:
         return

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, or_, select
 
 from immigration_app.models import Case, Role
-from immigration_app.services.errors import NotFound
+from immigration_app.services.errors import NotFound, NotPermitted
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,12 @@ class Viewer:
     def sees_all_cases(self) -> bool:
         """Attorneys and admins see every case; paralegals see theirs and unassigned ones."""
         return self.role in (Role.ADMIN, Role.ATTORNEY)
+
+
+def require_admin(viewer: Viewer, doing: str) -> None:
+    """NotPermitted unless the viewer is an admin; `doing` ends "Only an admin may ..."."""
+    if viewer.role != Role.ADMIN:
+        raise NotPermitted(f"Only an admin may {doing}.")
 
 
 def visible_cases(viewer: Viewer):
