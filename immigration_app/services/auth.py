@@ -128,6 +128,30 @@ def count_failed_attempt(*, email: str, client_address: str) -> None:
         _limiter().hit(limit, *keys)
 
 
+def failed_sign_in(
+    session: Session,
+    *,
+    email: str,
+    client_address: str,
+    message: str,
+    reason: str = "",
+    because: str = "",
+) -> SignInRefused:
+    """A wrong password or code: counted against the limits, recorded (with `reason`, a code,
+    and `because`, its words), refused with `message`."""
+    count_failed_attempt(email=email, client_address=client_address)
+    record_event(
+        session,
+        kind="sign_in_failed",
+        summary=f"Failed sign-in for {email}" + (f": {because}" if because else ""),
+        actor=None,
+        actor_label=email,
+        client_address=client_address,
+        after={"reason": reason} if reason else None,
+    )
+    return SignInRefused(message)
+
+
 def sign_in(
     session: Session,
     *,
@@ -148,16 +172,9 @@ def sign_in(
     user = session.exec(select(User).where(User.email == email)).first()
     password_ok = verify_password(user.password_hash if user else dummy_hash(), password)
     if user is None or not password_ok or not user.is_active:
-        count_failed_attempt(email=email, client_address=client_address)
-        record_event(
-            session,
-            kind="sign_in_failed",
-            summary=f"Failed sign-in for {email}",
-            actor=None,
-            actor_label=email,
-            client_address=client_address,
+        return failed_sign_in(
+            session, email=email, client_address=client_address, message=BAD_CREDENTIALS
         )
-        return SignInRefused(BAD_CREDENTIALS)
 
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)

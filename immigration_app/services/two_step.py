@@ -29,7 +29,7 @@ from immigration_app.services.two_step_codes import (
     recovery_codes_left,
     use_recovery_code,
 )
-from immigration_app.services.users import viewer_of
+from immigration_app.services.users import find_user_by_email, viewer_of
 from immigration_app.services.viewer import Viewer, require_admin
 
 ISSUER = "Case Desk"
@@ -183,6 +183,27 @@ def disable_two_step(
     )
 
 
+def _reset(session: Session, user: User, *, field: str, by: str, actor: Viewer | None) -> User:
+    """Clear the user's two-step sign-in and end their open sessions (a lost phone's browser
+    included); `by` says who did it, for the audit log."""
+    if user.two_step_enabled_at is None:
+        name = user.full_name if field == "user" else user.email
+        raise InvalidInput({field: f"{name} does not use two-step sign-in."})
+    forget_two_step(session, user)
+    ended = end_sessions_of(session, user)
+    record_event(
+        session,
+        kind="two_step_reset",
+        summary=f"Two-step sign-in of {user.email} reset {by}; "
+        f"signed out of {ended} open session(s)",
+        actor=actor,
+        actor_label=None if actor else "command line",
+        before={"two_step": True},
+        after={"two_step": False},
+    )
+    return user
+
+
 def reset_two_step(session: Session, *, actor: Viewer, user_id: int) -> User:
     """An admin clears a colleague's two-step sign-in (a lost phone). They sign in with their
     password alone afterwards, or set it up again at once when the firm requires it."""
@@ -190,43 +211,16 @@ def reset_two_step(session: Session, *, actor: Viewer, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
         raise NotFound(f"No user {user_id}")
-    if user.two_step_enabled_at is None:
-        raise InvalidInput({"user": f"{user.full_name} does not use two-step sign-in."})
-    forget_two_step(session, user)
-    ended = end_sessions_of(session, user)
-    record_event(
-        session,
-        kind="two_step_reset",
-        summary=f"Two-step sign-in of {user.email} reset by {actor.email}; "
-        f"signed out of {ended} open session(s)",
-        actor=actor,
-        before={"two_step": True},
-        after={"two_step": False},
-    )
-    return user
+    return _reset(session, user, field="user", by=f"by {actor.email}", actor=actor)
 
 
 def reset_two_step_by_operator(session: Session, *, email: str) -> User:
     """The server's operator clears an account's two-step sign-in from the command line: the
     way back in for a firm whose only admin lost both phone and recovery codes."""
-    user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+    user = find_user_by_email(session, email.strip())
     if user is None:
         raise NotFound(f"No user {email}")
-    if user.two_step_enabled_at is None:
-        raise InvalidInput({"email": f"{user.email} does not use two-step sign-in."})
-    forget_two_step(session, user)
-    ended = end_sessions_of(session, user)
-    record_event(
-        session,
-        kind="two_step_reset",
-        summary=f"Two-step sign-in of {user.email} reset from the command line; "
-        f"signed out of {ended} open session(s)",
-        actor=None,
-        actor_label="command line",
-        before={"two_step": True},
-        after={"two_step": False},
-    )
-    return user
+    return _reset(session, user, field="email", by="from the command line", actor=None)
 
 
 def set_two_step_required(session: Session, *, actor: Viewer, required: bool) -> None:

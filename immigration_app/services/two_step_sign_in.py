@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from immigration_app.models import User
-from immigration_app.services.audit import record_event
 from immigration_app.services.auth import (
     SignedIn,
     SignInRefused,
     blocked_refusal,
     count_failed_attempt,
+    failed_sign_in,
     open_session,
 )
 from immigration_app.services.errors import InvalidInput
@@ -44,20 +44,6 @@ def _pending_user(session: Session, user_id: int) -> User | None:
     return user if user is not None and user.is_active else None
 
 
-def _wrong_code(session: Session, user: User, *, client_address: str) -> SignInRefused:
-    count_failed_attempt(email=user.email, client_address=client_address)
-    record_event(
-        session,
-        kind="sign_in_failed",
-        summary=f"Failed sign-in for {user.email}: wrong two-step code",
-        actor=None,
-        actor_label=user.email,
-        client_address=client_address,
-        after={"reason": "wrong_two_step_code"},
-    )
-    return SignInRefused(WRONG_CODE)
-
-
 def finish_sign_in(
     session: Session, *, user_id: int, code: str, client_address: str = "", user_agent: str = ""
 ) -> SignedIn | SignInRefused:
@@ -68,7 +54,14 @@ def finish_sign_in(
     if refused := blocked_refusal(session, email=user.email, client_address=client_address):
         return refused
     if not check_second_step(session, user, code, client_address=client_address):
-        return _wrong_code(session, user, client_address=client_address)
+        return failed_sign_in(
+            session,
+            email=user.email,
+            client_address=client_address,
+            message=WRONG_CODE,
+            reason="wrong_two_step_code",
+            because="wrong two-step code",
+        )
     return open_session(
         session,
         user,
