@@ -5,11 +5,12 @@ from __future__ import annotations
 import itertools
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from immigration_app import catalog
 from immigration_app.models import Case, User
 from immigration_app.services.cases import MemberInput, open_case
+from immigration_app.services.db import get_engine
 from immigration_app.services.people import PersonInput
 from immigration_app.services.users import create_user, viewer_of
 from immigration_app.services.viewer import Viewer
@@ -63,3 +64,11 @@ def allow_rewriting_events(connection) -> None:
     event in the past. On PostgreSQL a trigger refuses it to anything else (migration 0008)."""
     if connection.dialect.name == "postgresql":
         connection.execute(sa.text("SET LOCAL case_desk.allow_audit_purge = 'on'"))
+
+
+def empty_database() -> None:
+    """Remove every row of every table, as the unit tests do between tests."""
+    with get_engine().begin() as connection:
+        allow_rewriting_events(connection)
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(table.delete())

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from tests.conftest import data_dir_for, database_url_for
 
@@ -18,9 +18,9 @@ from immigration_app.settings import get_settings
 get_settings.cache_clear()
 
 from immigration_app.services.auth import clear_sign_in_limits  # noqa: E402
-from immigration_app.services.db import get_engine, session_scope  # noqa: E402
+from immigration_app.services.db import session_scope  # noqa: E402
 from immigration_app.services.schema import migrate_to_head  # noqa: E402
-from tests.factories import allow_rewriting_events  # noqa: E402
+from tests.factories import empty_database  # noqa: E402
 
 migrate_to_head()
 
@@ -28,10 +28,7 @@ migrate_to_head()
 @pytest.fixture(autouse=True)
 def _empty_database() -> Iterator[None]:
     yield
-    with get_engine().begin() as connection:
-        allow_rewriting_events(connection)
-        for table in reversed(SQLModel.metadata.sorted_tables):
-            connection.execute(table.delete())
+    empty_database()
     clear_sign_in_limits()
 
 

@@ -12,20 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from immigration_app.services.db import get_engine
-from tests.factories import allow_rewriting_events
+from tests.factories import empty_database
 
 _PACKAGE = "tests/unit/hostile/"
 _tried: list[str] = []
-
-
-def empty_database() -> None:
-    with get_engine().begin() as connection:
-        allow_rewriting_events(connection)
-        for table in reversed(SQLModel.metadata.sorted_tables):
-            connection.execute(table.delete())
 
 
 @pytest.fixture(autouse=True)
