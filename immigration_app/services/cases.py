@@ -28,14 +28,15 @@ from immigration_app.services.audit import record_event
 from immigration_app.services.checklists import instantiate_checklist
 from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
 from immigration_app.services.firm import FirmClock, firm_clock
-from immigration_app.services.intake import client_answers
+from immigration_app.services.intake import answered_fields
 from immigration_app.services.people import (
     PROFILE_LABELS,
     PersonInput,
     create_person,
     display_name,
-    latest_entry_dates,
+    latest_entries,
     people_visible_to,
+    profiles_of,
     update_person,
     validate_person,
 )
@@ -485,6 +486,13 @@ def case_workspace(
         .where(CaseMember.case_id == case.id)
         .order_by(CaseMember.is_primary_client.desc(), CaseMember.id)
     ).all()
+    ids = [person.id for _, person in rows]
+    # One query per kind of detail for all the people, never one per person.
+    profiles, entries = (
+        profiles_of(session, [person for _, person in rows]),
+        latest_entries(session, ids),
+    )
+    answers = answered_fields(session, ids)
     members = tuple(
         MemberView(
             person_id=person.id,
@@ -492,17 +500,15 @@ def case_workspace(
             name=display_name(person),
             is_client=member.is_primary_client,
             born=clock.date(person.date_of_birth),
-            last_arrival=clock.date(entry["last_arrival_date"]),
-            i94_until=clock.date(entry["i94_admit_until"]),
-            profile=dataclasses.asdict(PersonInput.of(session, person)),
-            from_client=tuple(sorted(answered)),
+            last_arrival=clock.date(entries[person.id]["last_arrival_date"]),
+            i94_until=clock.date(entries[person.id]["i94_admit_until"]),
+            profile=dataclasses.asdict(profiles[person.id]),
+            from_client=tuple(sorted(answers[person.id])),
             client_answered=", ".join(
-                label for name, label in _ANSWER_LABELS.items() if name in answered
+                label for name, label in _ANSWER_LABELS.items() if name in answers[person.id]
             ),
         )
         for member, person in rows
-        for entry in (latest_entry_dates(session, person.id),)
-        for answered in (client_answers(session, person.id),)
     )
     events = select(CaseEvent).where(CaseEvent.case_id == case.id)
     if event_kind:

@@ -190,15 +190,22 @@ class HistoryPart:
 
 def person_rows(session: Session, kind: str, person_id: int) -> list:
     """A person's rows of a history: the one still going first, then newest first."""
+    return people_rows(session, kind, [person_id])[person_id]
+
+
+def people_rows(session: Session, kind: str, person_ids: list[int]) -> dict[int, list]:
+    """Each person's rows of a history, in `person_rows`' order, read in one query."""
     spec = KINDS[kind]
     model = spec.model
-    query = select(model).where(model.person_id == person_id)
     if spec.period is None:
-        return list(session.exec(query.order_by(model.id)))
-    start, end = (getattr(model, name) for name in spec.period)
-    return list(
-        session.exec(query.order_by(end.is_not(None), start.desc().nulls_last(), model.id.desc()))
-    )
+        order = (model.id,)
+    else:
+        start, end = (getattr(model, name) for name in spec.period)
+        order = (end.is_not(None), start.desc().nulls_last(), model.id.desc())
+    grouped: dict[int, list] = {person_id: [] for person_id in person_ids}
+    for row in session.exec(select(model).where(model.person_id.in_(person_ids)).order_by(*order)):
+        grouped[row.person_id].append(row)
+    return grouped
 
 
 def person_row(session: Session, kind: str, person_id: int, row_id: int):
@@ -299,7 +306,12 @@ def history_gaps(rows, today: date, years: int = HISTORY_YEARS) -> list[tuple[da
 
 def history_part(session: Session, kind: str, person_id: int, clock: FirmClock) -> HistoryPart:
     """A person's history with the periods of the last five years it leaves uncovered."""
-    rows = [row_view(kind, row, clock) for row in person_rows(session, kind, person_id)]
+    return part_of(kind, person_rows(session, kind, person_id), clock)
+
+
+def part_of(kind: str, stored_rows: list, clock: FirmClock) -> HistoryPart:
+    """A history as shown, from its stored rows (in `person_rows`' order), with its gaps."""
+    rows = [row_view(kind, row, clock) for row in stored_rows]
     if not KINDS[kind].five_years:
         return HistoryPart(rows=rows, gaps=[])
     gaps = history_gaps(rows, clock.today(), HISTORY_YEARS)

@@ -118,7 +118,19 @@ def save_intake_profile(
 
 def client_answers(session: Session, person_id: int) -> set[str]:
     """The fields (and "addresses" / "employment") this person answered through the portal."""
-    return set(session.exec(select(ClientAnswer.field).where(ClientAnswer.person_id == person_id)))
+    return answered_fields(session, [person_id])[person_id]
+
+
+def answered_fields(session: Session, person_ids: list[int]) -> dict[int, set[str]]:
+    """`client_answers` of each person, read in one query."""
+    answered: dict[int, set[str]] = {person_id: set() for person_id in person_ids}
+    for person_id, field in session.exec(
+        select(ClientAnswer.person_id, ClientAnswer.field).where(
+            ClientAnswer.person_id.in_(person_ids)
+        )
+    ):
+        answered[person_id].add(field)
+    return answered
 
 
 # --- the histories ---------------------------------------------------------------------------

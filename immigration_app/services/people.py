@@ -97,13 +97,24 @@ class PersonInput:
     @classmethod
     def of(cls, session: Session, person: Person) -> PersonInput:
         """A stored person, as the edit form shows them."""
+        return profiles_of(session, [person])[person.id]
+
+
+def profiles_of(session: Session, people: list[Person]) -> dict[int, PersonInput]:
+    """Stored people as the edit form shows them, by id; one query for all their other names
+    and one for all their entries, however many people."""
+    ids = [person.id for person in people]
+    other_names, entries = _stored_other_names_of(session, ids), latest_entries(session, ids)
+    profiles = {}
+    for person in people:
         values = {name: getattr(person, name) for name in _COLUMNS}
         values["date_of_birth"] = person.date_of_birth.isoformat() if person.date_of_birth else ""
-        values["other_names"] = _stored_other_names(session, person.id)
-        values |= {
-            name: _shown(day) for name, day in latest_entry_dates(session, person.id).items()
-        }
-        return cls(**{name: str(value or "") for name, value in values.items()})
+        values["other_names"] = other_names[person.id]
+        values |= {name: _shown(day) for name, day in entries[person.id].items()}
+        profiles[person.id] = PersonInput(
+            **{name: str(value or "") for name, value in values.items()}
+        )
+    return profiles
 
 
 def normalize_a_number(value: str) -> str:
@@ -150,15 +161,21 @@ def _other_names(text: str) -> str:
 
 
 def _stored_other_names(session: Session, person_id: int) -> str:
-    names = session.exec(
-        select(OtherName).where(OtherName.person_id == person_id).order_by(OtherName.id)
-    ).all()
-    return "\n".join(
-        f"{name.family_name}, {spoken_name(name.given_name, name.middle_name, '')}"
-        if name.given_name
-        else name.family_name
-        for name in names
-    )
+    return _stored_other_names_of(session, [person_id])[person_id]
+
+
+def _stored_other_names_of(session: Session, person_ids: list[int]) -> dict[int, str]:
+    """Each person's other names, one "Family, Given Middle" a line."""
+    lines: dict[int, list[str]] = {person_id: [] for person_id in person_ids}
+    for name in session.exec(
+        select(OtherName).where(OtherName.person_id.in_(person_ids)).order_by(OtherName.id)
+    ):
+        lines[name.person_id].append(
+            f"{name.family_name}, {spoken_name(name.given_name, name.middle_name, '')}"
+            if name.given_name
+            else name.family_name
+        )
+    return {person_id: "\n".join(names) for person_id, names in lines.items()}
 
 
 def _replace_other_names(session: Session, person_id: int, canonical: str) -> None:
@@ -187,9 +204,24 @@ def _entry_date(field: str):
 
 def latest_entry_dates(session: Session, person_id: int) -> dict[str, date | None]:
     """The person's latest entry into the US, as profile fields."""
-    entry = _latest_entry(session, person_id)
+    return latest_entries(session, [person_id])[person_id]
+
+
+def latest_entries(session: Session, person_ids: list[int]) -> dict[int, dict[str, date | None]]:
+    """Each person's latest entry into the US, as profile fields, read in one query."""
+    latest: dict[int, TravelEntry] = {}
+    for entry in session.exec(
+        select(TravelEntry)
+        .where(TravelEntry.person_id.in_(person_ids))
+        .order_by(TravelEntry.arrival_date.desc().nulls_last(), TravelEntry.id.desc())
+    ):
+        latest.setdefault(entry.person_id, entry)
     return {
-        name: getattr(entry, column) if entry else None for name, column in _ENTRY_FIELDS.items()
+        person_id: {
+            name: getattr(latest[person_id], column) if person_id in latest else None
+            for name, column in _ENTRY_FIELDS.items()
+        }
+        for person_id in person_ids
     }
 
 

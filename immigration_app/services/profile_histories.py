@@ -25,7 +25,7 @@ from immigration_app.services.people import (
     latest_entry_dates,
     unmark_client_answers,
 )
-from immigration_app.services.viewer import Viewer
+from immigration_app.services.viewer import Viewer, visible_case
 
 STAFF_KINDS = tuple(histories.KINDS)
 
@@ -56,14 +56,36 @@ def member_histories(
 ) -> MemberHistories:
     """Every history of someone on a case the viewer may see."""
     _, person = case_person(session, viewer=viewer, reference=reference, person_id=person_id)
+    return _histories_of(session, [person])[0]
+
+
+def case_histories(session: Session, *, viewer: Viewer, reference: str) -> list[MemberHistories]:
+    """Every history of everyone on a case the viewer may see: one query per history, since
+    the Profile tab shows them all whenever the case opens."""
+    case = visible_case(session, viewer=viewer, reference=reference)
+    people = session.exec(
+        select(Person)
+        .join(CaseMember, CaseMember.person_id == Person.id)
+        .where(CaseMember.case_id == case.id)
+        .distinct()
+    ).all()
+    return _histories_of(session, list(people))
+
+
+def _histories_of(session: Session, people: list[Person]) -> list[MemberHistories]:
     clock = firm_clock(session)
-    return MemberHistories(
-        person_id=person.id,
-        name=display_name(person),
-        parts={
-            kind: histories.history_part(session, kind, person.id, clock) for kind in STAFF_KINDS
-        },
-    )
+    ids = [person.id for person in people]
+    rows = {kind: histories.people_rows(session, kind, ids) for kind in STAFF_KINDS}
+    return [
+        MemberHistories(
+            person_id=person.id,
+            name=display_name(person),
+            parts={
+                kind: histories.part_of(kind, rows[kind][person.id], clock) for kind in STAFF_KINDS
+            },
+        )
+        for person in people
+    ]
 
 
 def _record(

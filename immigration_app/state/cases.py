@@ -35,7 +35,7 @@ from immigration_app.services.stages import stage_options
 from immigration_app.services.users import active_staff
 from immigration_app.state.auth import current_viewer, staff_only
 from immigration_app.state.forms import form_text
-from immigration_app.state.services import call
+from immigration_app.state.services import call, side_by_side
 
 _NO_CASE = CaseHeader(**{field.name: "" for field in dataclasses.fields(CaseHeader)})
 
@@ -77,6 +77,14 @@ def opens_with_the_case(state_class: type[rx.State]) -> type[rx.State]:
     return state_class
 
 
+def _workspace_and_choices(session, *, viewer, reference: str, event_kind: str):
+    """The case page's header, people, timeline and notes, with the stages and the staff to
+    choose from (staff only for those who may assign), in one transaction."""
+    workspace = case_workspace(session, viewer=viewer, reference=reference, event_kind=event_kind)
+    staff = active_staff(session) if can_assign(viewer) else []
+    return workspace, stage_options(session), staff
+
+
 class CaseState(rx.State):
     tab: str = "profile"
     """/cases/[ref]: the workspace of one case."""
@@ -101,8 +109,8 @@ class CaseState(rx.State):
     async def _reload(self) -> None:
         viewer = current_viewer()
         try:
-            workspace = await call(
-                case_workspace,
+            workspace, self.stages, staff = await call(
+                _workspace_and_choices,
                 viewer=viewer,
                 reference=self.reference,
                 event_kind=self.timeline_kind,
@@ -122,12 +130,9 @@ class CaseState(rx.State):
         self.timeline = list(workspace.timeline)
         self.event_kinds = list(workspace.event_kinds)
         self.notes = list(workspace.notes)
-        self.stages = await call(stage_options)
         self.may_assign = can_assign(viewer)
-        if self.may_assign:
-            staff = await call(active_staff)
-            self.attorneys = _options(staff, Role.ATTORNEY)
-            self.paralegals = _options(staff, Role.PARALEGAL)
+        self.attorneys = _options(staff, Role.ATTORNEY)
+        self.paralegals = _options(staff, Role.PARALEGAL)
 
     @rx.event
     @staff_only()
@@ -140,8 +145,8 @@ class CaseState(rx.State):
         wanted = self.router.url.query_parameters.get("tab", "")
         self.tab = wanted if wanted in CASE_TABS else "profile"
         await self._reload()
-        for tab_state in _TAB_STATES:
-            await tab_state.event_handlers["load"].fn(await self.get_state(tab_state))
+        tabs = [(tab_state, await self.get_state(tab_state)) for tab_state in _TAB_STATES]
+        await side_by_side(*(tab_state.event_handlers["load"].fn(tab) for tab_state, tab in tabs))
 
     @rx.event
     @staff_only()

@@ -24,7 +24,7 @@ from immigration_app.services.documents import QueueRow, review_queue
 from immigration_app.services.stages import stage_options
 from immigration_app.services.users import active_staff
 from immigration_app.state.auth import current_viewer, staff_only
-from immigration_app.state.services import call
+from immigration_app.state.services import call, side_by_side
 
 _FILTER_PARAMS = {"q", "stage", "type", "assignee", "mine", "show"}
 REVIEW_ROWS = 10  # the dashboard shows the oldest uploads waiting; the case has the rest
@@ -99,8 +99,11 @@ class DashboardState(rx.State):
     @rx.event
     @staff_only()
     async def load(self):
-        await self._show_panels()
-        return await self._show(CaseQuery.from_params(self.router.url.query_parameters))
+        _, shown = await side_by_side(
+            self._show_panels(),
+            self._show(CaseQuery.from_params(self.router.url.query_parameters)),
+        )
+        return shown
 
     @rx.event
     @staff_only()

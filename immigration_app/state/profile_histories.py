@@ -1,7 +1,7 @@
 """The histories under each person on a case's Profile tab: lists, the row dialog, removal.
 
-The histories of the case's people load with the Profile tab (one person at a time), and a
-person's again after a change to them. One row dialog and one removal question are open at
+The histories of all the case's people load with the Profile tab, and a person's again
+after a change to them. One row dialog and one removal question are open at
 a time; which person, history and row they are about is kept here, on the server.
 """
 
@@ -16,6 +16,7 @@ from immigration_app.services.errors import InvalidInput, NotFound
 from immigration_app.services.profile_histories import (
     STAFF_KINDS,
     MemberHistories,
+    case_histories,
     history_rows,
     member_histories,
     remove_history,
@@ -124,8 +125,14 @@ class CaseHistoriesState(rx.State):
         self.removing_kind, self.removing_person_id, self.removing_row_id = "", 0, 0
 
     async def _load_people(self) -> None:
-        for member in (await self.get_state(CaseState)).members:
-            await self._load(member.person_id)
+        try:
+            members = await call(
+                case_histories, viewer=current_viewer(), reference=await self._reference()
+            )
+        except NotFound:
+            return  # the case page says the case is gone
+        for member in members:
+            self._show(member)
 
     @rx.event
     @staff_only()

@@ -1,10 +1,12 @@
 from datetime import timedelta
 from typing import NamedTuple
+from urllib.parse import parse_qsl
 
 import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
+from immigration_app import catalog
 from immigration_app.models import Case, CaseEvent, CaseMember, OtherName, Reminder, utcnow
 from immigration_app.services.case_list import (
     PAGE_SIZE,
@@ -234,6 +236,42 @@ def test_my_work_counts_only_my_cases_and_links_to_the_view(session, firm):
     assert items["Overdue"].count == 1  # nguyen is unassigned, so not the paralegal's work
     assert items["Overdue"].urgent
     assert items["Overdue"].href == "/?mine=1&show=overdue"
+
+
+def test_each_my_work_figure_is_the_total_of_the_view_it_links_to(session, firm):
+    attorney, paralegal, other, lopez, nguyen, okafor = firm
+    today = firm_clock(session).today()
+    more = [make_case(session, actor=attorney, family_name=f"Extra{n}") for n in range(4)]
+    for case_id, days in [
+        (lopez.id, -2),
+        (nguyen.id, 3),
+        (okafor.id, 20),
+        (more[0].id, -1),
+        (more[1].id, 6),
+        (more[2].id, 45),
+    ]:
+        add_deadline(
+            session, actor=attorney, case_id=case_id, title="RFE", due_on=today + timedelta(days)
+        )
+    more[3].stage = catalog.stages_waiting_on("client")[0]
+    more[2].stage = catalog.stages_waiting_on("review")[0]
+    for case in (lopez, nguyen, *more):  # the attorney's own; okafor stays unassigned to them
+        case.attorney_id = attorney.id
+    session.add_all([lopez, nguyen, *more])
+    session.flush()
+    for viewer in (attorney, paralegal, other):
+        items = [item for item in my_work(session, viewer=viewer) if item.href.startswith("/?")]
+        assert len(items) == 5
+        for item in items:
+            params = dict(parse_qsl(item.href[2:]))
+            listed = search_cases(session, viewer=viewer, query=CaseQuery.from_params(params))
+            assert item.count == listed.total, item.label
+    counts = {item.label: item.count for item in my_work(session, viewer=attorney)}
+    assert counts["Overdue"] == 2
+    assert counts["Due in 7 days"] == 2  # nguyen (3 days), more[1] (6 days)
+    assert counts["Due in 30 days"] == 2  # okafor (20 days) is not the attorney's
+    assert counts["Waiting on the client"] == 1
+    assert counts["Awaiting your review"] == 1
 
 
 def test_my_work_counts_the_reminders_sent_to_me_this_week(session, firm):

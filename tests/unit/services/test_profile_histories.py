@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from immigration_app.models import Address, CaseEvent, CaseMember, Marriage
 from immigration_app.services import histories
+from immigration_app.services.cases import MemberInput, open_case
 from immigration_app.services.errors import InvalidInput, NotFound
 from immigration_app.services.firm import firm_clock
 from immigration_app.services.intake import (
@@ -19,8 +20,10 @@ from immigration_app.services.intake import (
     save_history_row,
     save_intake_profile,
 )
+from immigration_app.services.people import PersonInput
 from immigration_app.services.portal import create_link, open_portal
 from immigration_app.services.profile_histories import (
+    case_histories,
     history_rows,
     member_histories,
     remove_history,
@@ -351,3 +354,51 @@ def test_the_five_year_gaps_are_in_the_firms_date_format(session, case):
     [(_, today)] = parts["employment"].gaps  # no job: the whole five years
     assert today == clock.date(clock.today())
     assert parts["marriages"].gaps == [] and parts["parents"].rows == []
+
+
+def test_a_case_opens_with_every_persons_histories_read_together(session):
+    """The Profile tab reads all the people's histories in one call: each person gets their
+    own rows, in the order one person's histories are read in."""
+    attorney = make_viewer(session, role="attorney")
+    paralegal = make_viewer(session, role="paralegal")
+    opened = open_case(
+        session,
+        actor=attorney,
+        case_type="aos-marriage",
+        paralegal_id=make_viewer(session, role="paralegal").id,
+        members=[
+            MemberInput(role="petitioner", new_person=PersonInput("Smith", "John")),
+            MemberInput(role="beneficiary", new_person=PersonInput("Garcia", "Maria")),
+        ],
+    )
+    people = session.exec(
+        select(CaseMember.person_id).where(CaseMember.case_id == opened.id).order_by(CaseMember.id)
+    ).all()
+    for n, person_id in enumerate(people):
+        for year in (2016, 2021):
+            session.add(
+                Address(
+                    person_id=person_id,
+                    street=f"{n}{year} Main St",
+                    city="Houston",
+                    from_date=date(year, 1, 1),
+                    to_date=date(year + 4, 12, 31) if year == 2016 else None,
+                )
+            )
+    session.flush()
+
+    together = case_histories(session, viewer=attorney, reference=opened.reference)
+
+    assert sorted(member.person_id for member in together) == sorted(people)
+    for member in together:
+        one = member_histories(
+            session, viewer=attorney, reference=opened.reference, person_id=member.person_id
+        )
+        assert member == one
+        n = people.index(member.person_id)
+        assert [row.text.split(",")[0] for row in member.parts["addresses"].rows] == [
+            f"{n}2021 Main St",
+            f"{n}2016 Main St",
+        ]
+    with pytest.raises(NotFound):  # a paralegal not on the case sees no one's histories
+        case_histories(session, viewer=paralegal, reference=opened.reference)
