@@ -10,6 +10,7 @@ import contextlib
 import csv
 import io
 import re
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -458,26 +459,28 @@ def workload(session: Session, *, viewer: Viewer) -> list[Workload]:
         .order_by(User.full_name)
     ).all()
     open_visible = and_(Case.closed_on.is_(None), visible_cases(viewer))
-    cases_per_user: dict[int, int] = {}
-    for column in (Case.attorney_id, Case.paralegal_id):
-        for user_id, count in session.exec(
-            select(column, func.count()).where(open_visible, column.is_not(None)).group_by(column)
-        ):
-            cases_per_user[user_id] = cases_per_user.get(user_id, 0) + count
-    deadlines_per_user: dict[int, int] = {}
-    for column in (Case.attorney_id, Case.paralegal_id):
-        for user_id, count in session.exec(
-            select(column, func.count())
-            .join(Deadline, Deadline.case_id == Case.id)
-            .where(
-                open_visible,
-                column.is_not(None),
-                Deadline.status == DeadlineStatus.OPEN,
-                Deadline.due_on.between(today, today + timedelta(days=7)),
-            )
-            .group_by(column)
-        ):
-            deadlines_per_user[user_id] = deadlines_per_user.get(user_id, 0) + count
+    # Counted per (attorney, paralegal) pair in one pass each, then summed per person.
+    cases_per_user: Counter[int] = Counter()
+    for attorney_id, paralegal_id, count in session.exec(
+        select(Case.attorney_id, Case.paralegal_id, func.count())
+        .where(open_visible)
+        .group_by(Case.attorney_id, Case.paralegal_id)
+    ):
+        cases_per_user[attorney_id] += count
+        cases_per_user[paralegal_id] += count
+    deadlines_per_user: Counter[int] = Counter()
+    for attorney_id, paralegal_id, count in session.exec(
+        select(Case.attorney_id, Case.paralegal_id, func.count())
+        .join(Deadline, Deadline.case_id == Case.id)
+        .where(
+            open_visible,
+            Deadline.status == DeadlineStatus.OPEN,
+            Deadline.due_on.between(today, today + timedelta(days=7)),
+        )
+        .group_by(Case.attorney_id, Case.paralegal_id)
+    ):
+        deadlines_per_user[attorney_id] += count
+        deadlines_per_user[paralegal_id] += count
     return [
         Workload(
             name=name,

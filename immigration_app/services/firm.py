@@ -40,7 +40,9 @@ def firm_settings(session: Session) -> FirmSettings:
 
 
 def firm_clock(session: Session) -> FirmClock:
-    settings = firm_settings(session)
+    # Two columns, not the settings row: nearly every read of a page asks for the clock.
+    stored = session.exec(select(FirmSettings.time_zone, FirmSettings.date_format)).first()
+    settings = stored or firm_settings(session)
     return FirmClock(time_zone=ZoneInfo(settings.time_zone), date_format=settings.date_format)
 
 

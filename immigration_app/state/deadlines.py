@@ -44,6 +44,18 @@ def _clock_time(raw: str) -> time | None:
 _TRIGGERS = trigger_choices()  # catalog data: the same for every case and every user
 
 
+_TABS = ("deadlines", "messages")  # the tabs that show what this state holds
+
+
+def _deadlines_and_messages(session, *, viewer, reference: str):
+    """Both tabs' contents, in one transaction."""
+    return (
+        case_deadlines(session, viewer=viewer, reference=reference),
+        case_messages(session, viewer=viewer, reference=reference),
+        client_intervals(session, viewer=viewer, reference=reference),
+    )
+
+
 @opens_with_the_case
 class CaseDeadlinesState(rx.State):
     reference: str = ""
@@ -70,12 +82,9 @@ class CaseDeadlinesState(rx.State):
         await (await self.get_state(CaseState))._reload()
 
     async def _reload(self) -> None:
-        viewer = current_viewer()
         try:
-            self.deadlines = await call(case_deadlines, viewer=viewer, reference=self.reference)
-            self.messages = await call(case_messages, viewer=viewer, reference=self.reference)
-            self.client_every_days = await call(
-                client_intervals, viewer=viewer, reference=self.reference
+            self.deadlines, self.messages, self.client_every_days = await call(
+                _deadlines_and_messages, viewer=current_viewer(), reference=self.reference
             )
         except NotFound:
             self.deadlines, self.messages = [], []
@@ -85,14 +94,20 @@ class CaseDeadlinesState(rx.State):
     async def load(self):
         self.reference = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
         self.trigger, self.closing_id, self.errors, self.feed_url = "", 0, {}, ""
-        await self._reload()
+        self.deadlines, self.messages, self.client_every_days = [], [], {}
+        await self._open((await self.get_state(CaseState)).tab)
 
     @rx.event
     @staff_only()
     async def show_tab(self, tab: str):
-        """Opening the tab shows what other tabs changed meanwhile (a profile's I-94 date)."""
-        if tab in ("deadlines", "messages"):
+        await self._open(tab)
+
+    async def _open(self, tab: str) -> None:
+        """Opening the tab reads it afresh: it shows what other tabs changed meanwhile (a
+        profile's I-94 date), and its forms start again from the stored values."""
+        if tab in _TABS:
             await self._reload()
+            self.form_version += 1
 
     @rx.event
     @staff_only()

@@ -308,6 +308,22 @@ def test_workload_counts_open_cases_and_this_weeks_deadlines_per_person(session,
     assert by_name[paralegal.full_name].deadlines_this_week == 1
     assert by_name[other.full_name].deadlines_this_week == 0
     assert by_name[attorney.full_name].open_cases == 0  # make_case assigns no attorney
+    # A case with both an attorney and a paralegal counts for each of them.
+    for case in (lopez, okafor):
+        case.attorney_id = attorney.id
+        session.add(case)
+    session.flush()
+    by_name = {entry.name: entry for entry in workload(session, viewer=attorney)}
+    assert (by_name[attorney.full_name].open_cases, by_name[paralegal.full_name].open_cases) == (
+        2,
+        1,
+    )
+    assert by_name[other.full_name].open_cases == 1
+    assert by_name[attorney.full_name].deadlines_this_week == 1
+    assert by_name[paralegal.full_name].deadlines_this_week == 1
+    # A paralegal's chart counts only the cases they may see.
+    mine = {entry.name: entry for entry in workload(session, viewer=paralegal)}
+    assert mine[attorney.full_name].open_cases == 1  # lopez; okafor is the other paralegal's
 
 
 def test_people_search_and_duplicate_warning(session):
