@@ -2,30 +2,37 @@
 
 Each simulated staff member is a tab speaking Reflex's own protocol (bench/staff_client.py:
 Socket.IO over the websocket at /_event on loopback, no browser): it signs in through the
-login form with an account of its own (a real Argon2 hash), then loops without think time
-over the dashboard (its on_load), the next page, a search, a case from the rows on screen
-(the case page's on_load) and the dashboard again (bench/load_run.py).
+login form with an account of its own (a real Argon2 hash), then loops over the dashboard
+(its on_load), the next page, a search, a case from the rows on screen (the case page's
+on_load) and the dashboard again (bench/load_run.py).
 One event is one of those actions, timed from the first message sent to the reply that ends
 it; events/s counts the events that started within the measured window (after a warm-up
 that follows the sign-ins). Errors: exceptions, 10 s timeouts, disconnects, redirects to
 the login page, error toasts, missing cases.
 
-Run 1: SQLite and one worker (GRANIAN_WORKERS=1, Reflex's default disk state manager).
-Run 2: PostgreSQL (the database `loadbench`, a fresh schema) with Redis (db 7, flushed) as
-the state manager and two workers; also one worker on that same database, so the workers'
-effect shows apart from the change of database and state manager. Each run seeds its own firm in a child process
-(bench/load_seed.py, reusing bench.dashboard's seeding): 5,000 cases by default, a tenth of
-bench.dashboard's firm, since seeding 50,000 twice takes minutes and the cost of the case
-list at that scale is bench.dashboard's subject (`--cases 50000` to run it here).
+Two paces, each 100 sessions for 60 s:
+- at work: a pause of 5 s (`--think-ms`) after each event, the time to read a page, staff
+  starting out of step. Latency here is what staff feel: the p95 goal is measured at this pace.
+- flat out: no pause at all, so the server sets the pace; this is its throughput, where
+  one worker and two are compared (at work, throughput is what the staff ask for).
 
-Baseline, in the same run: one session alone on run 1's server, the latency floor of the
-same events with no one else waiting; the gap to 100 sessions is what concurrency costs.
-(A bare Socket.IO echo server would only measure the transport, which is not in question.)
-The figures include the machine's load average, since the server and the simulated staff
-share its cores. Last line: one JSON object.
+Servers: SQLite and one worker (GRANIAN_WORKERS=1, Reflex's default disk state manager),
+both paces; PostgreSQL (the database `loadbench`, a fresh schema) with Redis (db 7, flushed)
+as the state manager and two workers, both paces; and one worker on that same database flat
+out, so the workers' effect shows apart from the change of database and state manager.
+Each database gets its own firm, seeded in a child process (bench/load_seed.py, reusing
+bench.dashboard's seeding): 5,000 cases by default, a tenth of bench.dashboard's firm,
+since seeding 50,000 twice takes minutes and the cost of the case list at that scale is
+bench.dashboard's subject (`--cases 50000` to run it here).
+
+Baseline, in the same run: one session alone, flat out, on the SQLite server, the latency
+floor of the same events with no one else waiting; the gap to 100 sessions is what
+concurrency costs. (A bare Socket.IO echo server would only measure the transport, which
+is not in question.) The figures include the machine's load average, since the server and
+the simulated staff share its cores. Last line: one JSON object.
 
     python -m bench.load [--sessions 100] [--seconds 60] [--cases 5000] [--sqlite-only]
-                         [--think-ms 0]   (a pause after each event, for a human pace)
+                         [--think-ms 5000]
 """
 
 from __future__ import annotations
@@ -110,10 +117,9 @@ def flush_redis(url: str) -> None:
     client.close()
 
 
-def measure(
-    firm: dict, label: str, extra_env: dict[str, str], runs: list[tuple], think_s: float
-) -> list[dict]:
-    """Serve the production build on `firm`'s database and run each (sessions, seconds)."""
+def measure(firm: dict, label: str, extra_env: dict[str, str], runs: list[tuple]) -> list[dict]:
+    """Serve the production build on `firm`'s database and run each (sessions, seconds,
+    think_s)."""
     port = free_port()
     origin = f"http://127.0.0.1:{port}"
     log_path = Path(tempfile.gettempdir()) / f"bench-load-{label}-{port}.log"
@@ -128,7 +134,7 @@ def measure(
     server = serve_app(port, log_path, extra_env=env)
     try:
         results = []
-        for sessions, seconds in runs:
+        for sessions, seconds, think_s in runs:
             load_before = os.getloadavg()[0]
             result = asyncio.run(
                 run_sessions(
@@ -141,7 +147,10 @@ def measure(
                 )
             )
             result["load_avg_1m"] = round(max(load_before, os.getloadavg()[0]), 1)
-            print(f"{label}, {sessions} sessions: {json.dumps(result)}", file=sys.stderr)
+            print(
+                f"{label}, {sessions} sessions, {think_s} s between clicks: {json.dumps(result)}",
+                file=sys.stderr,
+            )
             if result["errors"]:
                 print(f"server log:\n{log_tail(log_path, 2000)}", file=sys.stderr)
             results.append(result)
@@ -156,40 +165,35 @@ def main() -> None:
     options.add_argument("--seconds", type=float, default=60)
     options.add_argument("--cases", type=int, default=5000)
     options.add_argument("--sqlite-only", action="store_true")
-    options.add_argument("--think-ms", type=float, default=0, help="pause after each event")
+    options.add_argument("--think-ms", type=float, default=5000, help="the pause at work")
     args = options.parse_args()
-    think_s = args.think_ms / 1000
-    baseline_s = min(args.seconds, BASELINE_MAX_S)
+    at_work = (args.sessions, args.seconds, args.think_ms / 1000)
+    flat_out = (args.sessions, args.seconds, 0.0)
 
     sqlite_firm = seed_firm(args.cases, args.sessions, None)
-    floor, one_worker = measure(
+    floor, sqlite_at_work, sqlite_flat_out = measure(
         sqlite_firm,
         "sqlite-1-worker",
         {"GRANIAN_WORKERS": "1"},
-        [(1, baseline_s), (args.sessions, args.seconds)],
-        think_s,
+        [(1, min(args.seconds, BASELINE_MAX_S), 0.0), at_work, flat_out],
     )
-    postgres_one = postgres_two = {}
+    postgres_one = postgres_two_at_work = postgres_two_flat_out = {}
     if not args.sqlite_only:
         create_postgres_database(POSTGRES_URL)
         flush_redis(REDIS_URL)
         postgres_firm = seed_firm(args.cases, args.sessions, POSTGRES_URL)
-        # One worker on the same database too, so the workers' effect is seen apart from
-        # the change of database and state manager.
         (postgres_one,) = measure(
             postgres_firm,
             "postgres-redis-1-worker",
             {"GRANIAN_WORKERS": "1", "REFLEX_REDIS_URL": REDIS_URL},
-            [(args.sessions, args.seconds)],
-            think_s,
+            [flat_out],
         )
         flush_redis(REDIS_URL)
-        (postgres_two,) = measure(
+        postgres_two_at_work, postgres_two_flat_out = measure(
             postgres_firm,
             "postgres-redis-2-workers",
             {"GRANIAN_WORKERS": "2", "REFLEX_REDIS_URL": REDIS_URL},
-            [(args.sessions, args.seconds)],
-            think_s,
+            [at_work, flat_out],
         )
 
     print(
@@ -200,11 +204,13 @@ def main() -> None:
                 "seconds": args.seconds,
                 "think_ms": args.think_ms,
                 "cores": len(os.sched_getaffinity(0)),
-                "sessions": one_worker["sessions"],
-                **figures(one_worker),
+                "sessions": sqlite_at_work["sessions"],
+                **figures(sqlite_at_work),
                 **figures(floor, prefix="baseline_1_session_", keys=BASELINE_KEYS),
-                **figures(postgres_two, suffix="_2_workers"),
-                **figures(postgres_one, suffix="_postgres_1_worker"),
+                **figures(postgres_two_at_work, suffix="_2_workers"),
+                **figures(sqlite_flat_out, prefix="flat_out_"),
+                **figures(postgres_one, prefix="flat_out_", suffix="_postgres_1_worker"),
+                **figures(postgres_two_flat_out, prefix="flat_out_", suffix="_2_workers"),
             }
         )
     )

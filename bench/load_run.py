@@ -1,8 +1,8 @@
 """Simulated staff at work against a running server, and what their events cost.
 
 Each session signs in through the login page's form, then loops: open the dashboard, the
-next page, a search, a case from the rows on screen, and the dashboard again. By default
-without think time, so the server, not the staff, sets the pace. Every action is one event,
+next page, a search, a case from the rows on screen, and the dashboard again, with a pause
+after each (none: the server, not the staff, sets the pace). Every action is one event,
 timed from the first message sent to the reply that ends it. An error is an exception, a
 timeout, a disconnect, a redirect to the login page, an error toast or a missing case; the
 tab then reloads the dashboard (a new connection, itself counted as an event) and carries on.
