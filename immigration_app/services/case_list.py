@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, and_, case, func, or_, select, union
+from sqlmodel import Session, and_, case, func, or_, select, union, union_all
 
 from immigration_app import catalog
 from immigration_app.models import (
@@ -339,6 +339,21 @@ def search_cases(session: Session, *, viewer: Viewer, query: CaseQuery) -> CaseP
     )
 
 
+def _per_assignee(session: Session, narrowed) -> Counter[int]:
+    """Rows counted per attorney plus per paralegal: `narrowed` adds the joins and conditions
+    to a count of cases. One statement; each half groups along its column's index."""
+    halves = [
+        narrowed(select(column.label("user_id"), func.count().label("n")))
+        .where(column.is_not(None))
+        .group_by(column)
+        for column in (Case.attorney_id, Case.paralegal_id)
+    ]
+    counts: Counter[int] = Counter()
+    for user_id, n in session.exec(union_all(*halves)):
+        counts[user_id] += n
+    return counts
+
+
 CSV_COLUMNS = (
     "Reference",
     "Client",
@@ -459,28 +474,17 @@ def workload(session: Session, *, viewer: Viewer) -> list[Workload]:
         .order_by(User.full_name)
     ).all()
     open_visible = and_(Case.closed_on.is_(None), visible_cases(viewer))
-    # Counted per (attorney, paralegal) pair in one pass each, then summed per person.
-    cases_per_user: Counter[int] = Counter()
-    for attorney_id, paralegal_id, count in session.exec(
-        select(Case.attorney_id, Case.paralegal_id, func.count())
-        .where(open_visible)
-        .group_by(Case.attorney_id, Case.paralegal_id)
-    ):
-        cases_per_user[attorney_id] += count
-        cases_per_user[paralegal_id] += count
-    deadlines_per_user: Counter[int] = Counter()
-    for attorney_id, paralegal_id, count in session.exec(
-        select(Case.attorney_id, Case.paralegal_id, func.count())
-        .join(Deadline, Deadline.case_id == Case.id)
-        .where(
-            open_visible,
-            Deadline.status == DeadlineStatus.OPEN,
-            Deadline.due_on.between(today, today + timedelta(days=7)),
-        )
-        .group_by(Case.attorney_id, Case.paralegal_id)
-    ):
-        deadlines_per_user[attorney_id] += count
-        deadlines_per_user[paralegal_id] += count
+    due_this_week = and_(
+        Deadline.status == DeadlineStatus.OPEN,
+        Deadline.due_on.between(today, today + timedelta(days=7)),
+    )
+    cases_per_user = _per_assignee(session, lambda rows: rows.where(open_visible))
+    deadlines_per_user = _per_assignee(
+        session,
+        lambda rows: rows.join(Deadline, Deadline.case_id == Case.id).where(
+            open_visible, due_this_week
+        ),
+    )
     return [
         Workload(
             name=name,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, func, select
@@ -69,11 +70,21 @@ def find_user_by_email(session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == email.lower())).first()
 
 
-def active_staff(session: Session, *, role: Role | None = None) -> list[User]:
-    query = select(User).where(User.is_active).order_by(User.full_name)
+class StaffMember(NamedTuple):
+    """A colleague to choose from a list: an assignee, a reviewer."""
+
+    id: int
+    full_name: str
+    role: Role
+
+
+def active_staff(session: Session, *, role: Role | None = None) -> list[StaffMember]:
+    """Everyone who may sign in, by name. Three columns, not whole accounts: every dashboard
+    and case page asks for this list."""
+    query = select(User.id, User.full_name, User.role).where(User.is_active)
     if role is not None:
         query = query.where(User.role == role)
-    return list(session.exec(query))
+    return [StaffMember(*row) for row in session.exec(query.order_by(User.full_name))]
 
 
 def viewer_of(user: User) -> Viewer:
