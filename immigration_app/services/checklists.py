@@ -22,7 +22,7 @@ from immigration_app.models import (
     ChecklistTemplateItem,
 )
 from immigration_app.services.audit import record_event
-from immigration_app.services.errors import InvalidInput, NotFound
+from immigration_app.services.errors import InvalidInput, NotFound, over_column_limits
 from immigration_app.services.viewer import Viewer, require_admin, visible_case
 
 _CODE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -60,6 +60,8 @@ class ItemText:
             found["title_en"] = "Enter the title in English."
         if not self.title_es.strip():
             found["title_es"] = "Enter the title in Spanish."
+        titles = {"title_en": self.title_en.strip(), "title_es": self.title_es.strip()}
+        found |= over_column_limits(CaseChecklistItem, titles)  # the template's are the same
         if not self.kinds or any(kind not in KINDS for kind in self.kinds):
             found["kinds"] = "Accept PDFs, photos or both."
         if not 0 <= self.expires_after_days <= 3650:
@@ -70,8 +72,8 @@ class ItemText:
         return {
             "code": self.code,
             "section": self.section,
-            "title_en": self.title_en.strip()[:200],
-            "title_es": self.title_es.strip()[:200],
+            "title_en": self.title_en.strip(),
+            "title_es": self.title_es.strip(),
             "explain_en": self.explain_en.strip(),
             "explain_es": self.explain_es.strip(),
             "kinds": list(self.kinds),

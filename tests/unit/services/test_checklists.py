@@ -1,5 +1,7 @@
 """The firm's checklist per case type: admins edit it, new cases get it, open cases keep theirs."""
 
+import dataclasses
+
 import pytest
 from sqlmodel import select
 
@@ -169,6 +171,24 @@ def test_bad_input_names_each_field_and_changes_nothing(session):
     with pytest.raises(InvalidInput):
         save_type_item(session, actor=admin, case_type=N400, role="beneficiary", text=LEASE)
     assert session.get(CaseTypeSetting, N400) is None
+
+
+def test_a_title_longer_than_its_column_is_refused_not_cut(session):
+    admin = make_viewer(session, role="admin")
+    longest = dataclasses.replace(LEASE, title_en="L" * 200, title_es="A" * 200)
+    save_type_item(session, actor=admin, case_type=N400, role="applicant", text=longest)
+    assert {row.title_en for row in type_checklist_rows(session, actor=admin, case_type=N400)} >= {
+        "L" * 200
+    }
+    too_long = dataclasses.replace(LEASE, code="lease-2", title_en="L" * 201, title_es="A" * 201)
+    with pytest.raises(InvalidInput) as refused:
+        save_type_item(session, actor=admin, case_type=N400, role="applicant", text=too_long)
+    assert refused.value.fields == {
+        "title_en": "Keep this to 200 characters or fewer.",
+        "title_es": "Keep this to 200 characters or fewer.",
+    }
+    codes = {row.code for row in type_checklist_rows(session, actor=admin, case_type=N400)}
+    assert "lease-2" not in codes
 
 
 @pytest.mark.parametrize("role", ["attorney", "paralegal"])
