@@ -1,7 +1,9 @@
 """Starlette routes mounted in front of Reflex (see immigration_app.py).
 
 Each route finds the signed-in staff member from the same session cookie the
-pages use; without a valid session it answers 401 and shows nothing.
+pages use; without a valid session it answers 401 and shows nothing. Routes are plain
+functions: Starlette runs them in a worker thread, so their database reads never hold up
+the event loop that carries every open page's websocket.
 """
 
 from __future__ import annotations
@@ -36,14 +38,19 @@ from immigration_app.services.storage import DocumentCorrupt, read_blob
 from immigration_app.services.viewer import Viewer, require_admin
 
 
+def _signed_in(session: Session, request: Request) -> Viewer | None:
+    """The staff member whose session cookie came with the request, if it is still valid."""
+    return viewer_for_token(session, request.cookies.get(SESSION_COOKIE, ""))
+
+
 def _stream_cases_csv(viewer: Viewer, query: CaseQuery) -> Iterator[str]:
     with session_scope() as session:
         yield from export_cases_csv(session, viewer=viewer, query=query)
 
 
-async def cases_csv(request: Request) -> Response:
+def cases_csv(request: Request) -> Response:
     with session_scope() as session:
-        viewer = viewer_for_token(session, request.cookies.get(SESSION_COOKIE, ""))
+        viewer = _signed_in(session, request)
         if viewer is None:
             return PlainTextResponse("Sign in to export cases.", status_code=401)
         today = firm_clock(session).today()
@@ -63,10 +70,10 @@ def _stream_audit_csv(viewer: Viewer, query: AuditQuery) -> Iterator[str]:
         yield from export_audit_csv(session, viewer=viewer, query=query)
 
 
-async def audit_csv(request: Request) -> Response:
+def audit_csv(request: Request) -> Response:
     """The audit log as CSV, for admins only; the export is itself an audit event."""
     with session_scope() as session:
-        viewer = viewer_for_token(session, request.cookies.get(SESSION_COOKIE, ""))
+        viewer = _signed_in(session, request)
         if viewer is None:
             return PlainTextResponse("Sign in to export the audit log.", status_code=401)
         try:
@@ -85,7 +92,7 @@ async def audit_csv(request: Request) -> Response:
     )
 
 
-async def calendar_feed(request: Request) -> Response:
+def calendar_feed(request: Request) -> Response:
     """A private iCal feed: the secret token in the URL is the credential."""
     with session_scope() as session:
         body = feed_ics(session, request.path_params["token"][:100])
@@ -137,12 +144,9 @@ def _stream_download(session: Session, download: Download, what: str) -> Respons
 def _open_stored(
     request: Request, what: str, opener: Callable[[Session, Viewer, str], Download]
 ) -> Response:
-    """Stream a stored file `opener` finds for the signed-in viewer (it records the view).
-
-    Callers are plain functions: Starlette runs them in a worker thread, off the event loop.
-    """
+    """Stream a stored file `opener` finds for the signed-in viewer (it records the view)."""
     with session_scope() as session:
-        viewer = viewer_for_token(session, request.cookies.get(SESSION_COOKIE, ""))
+        viewer = _signed_in(session, request)
         if viewer is None:
             return PlainTextResponse(f"Sign in to open this {what}.", status_code=401)
         try:
@@ -218,7 +222,7 @@ def notice_file(request: Request) -> Response:
 def case_folder(request: Request) -> Response:
     """Export case folder: every file of a case, in a zip laid out by person and section."""
     with session_scope() as session:
-        viewer = viewer_for_token(session, request.cookies.get(SESSION_COOKIE, ""))
+        viewer = _signed_in(session, request)
         if viewer is None:
             return PlainTextResponse("Sign in to export a case folder.", status_code=401)
         try:
