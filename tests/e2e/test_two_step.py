@@ -4,7 +4,7 @@ recovery code, and an admin resets it for someone who lost their phone."""
 import subprocess
 import uuid
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import BIN, PROJECT_ROOT, _server_env
 from tests.e2e.flows import demo, sign_in, sign_in_to_dashboard, sign_out
@@ -91,3 +91,40 @@ def test_staff_member_sets_up_two_step_and_signs_in_with_code_or_recovery_code(
 
     sign_in(page, email, PASSWORD)
     _dashboard(page)
+
+
+def test_when_the_firm_requires_two_step_staff_set_it_up_before_they_get_in(
+    page: Page, browser: Browser, app_url: str
+):
+    email, _ = _new_paralegal(app_url)
+    # The admin stays signed in in a browser of their own: with the rule on, a new sign-in of
+    # theirs would have to set up two-step as well, and the rule must go off again after.
+    admin_context = browser.new_context(base_url=app_url, viewport={"width": 1280, "height": 900})
+    admin_context.set_default_timeout(20_000)
+    admin = admin_context.new_page()
+    sign_in_to_dashboard(admin, demo("admin"))
+    admin.goto("/admin/firm")
+    rule = admin.get_by_role("switch", name="Require two-step sign-in for all staff")
+    expect(rule).not_to_be_checked()
+    rule.click()
+    expect(rule).to_be_checked()
+    try:
+        sign_in(page, email, PASSWORD)
+        expect(page.get_by_role("heading", name="Set up two-step sign-in")).to_be_visible()
+        expect(page.get_by_role("heading", name="Open cases", exact=True)).to_have_count(0)
+        secret = page.locator("#setup-key").inner_text().replace(" ", "")
+        page.get_by_label("Code from your authenticator app").fill(code_for(secret))
+        page.get_by_role("button", name="Turn on and sign in").click()
+        codes = page.get_by_role("list", name="Recovery codes").get_by_role("listitem")
+        expect(codes).to_have_count(10)
+        page.get_by_role("button", name="I have saved my recovery codes").click()
+        _dashboard(page)
+        sign_out(page)
+        # From now on the code is asked for, as of anyone who set it up themselves.
+        sign_in(page, email, PASSWORD)
+        expect(page.get_by_role("heading", name="Two-step sign-in")).to_be_visible()
+    finally:
+        if rule.is_checked():
+            rule.click()
+        expect(rule).not_to_be_checked()
+        admin_context.close()
