@@ -35,7 +35,7 @@ from immigration_app.services.stages import stage_options
 from immigration_app.services.users import active_staff
 from immigration_app.state.auth import current_viewer, staff_only
 from immigration_app.state.forms import form_text
-from immigration_app.state.services import call, side_by_side
+from immigration_app.state.services import call
 
 _NO_CASE = CaseHeader(**{field.name: "" for field in dataclasses.fields(CaseHeader)})
 
@@ -145,8 +145,11 @@ class CaseState(rx.State):
         wanted = self.router.url.query_parameters.get("tab", "")
         self.tab = wanted if wanted in CASE_TABS else "profile"
         await self._reload()
-        tabs = [(tab_state, await self.get_state(tab_state)) for tab_state in _TAB_STATES]
-        await side_by_side(*(tab_state.event_handlers["load"].fn(tab) for tab_state, tab in tabs))
+        # One after the other, not side by side: a tab's load fetches other states, and run
+        # at once under Redis they redrew the USCIS tab's forms while staff typed (a browser
+        # test failed one run in three). Only the shown tab reads anything, so little is lost.
+        for tab_state in _TAB_STATES:
+            await tab_state.event_handlers["load"].fn(await self.get_state(tab_state))
 
     @rx.event
     @staff_only()
