@@ -45,6 +45,7 @@ from immigration_app.services.people import (
 from immigration_app.services.processing_times import past_processing_time_case_ids
 from immigration_app.services.receipts import normalize_receipt_number
 from immigration_app.services.stages import stage_order, stage_titles
+from immigration_app.services.users import active_staff
 from immigration_app.services.viewer import Viewer, visible_cases
 
 PAGE_SIZE = 50
@@ -339,21 +340,6 @@ def search_cases(session: Session, *, viewer: Viewer, query: CaseQuery) -> CaseP
     )
 
 
-def _per_assignee(session: Session, narrowed) -> Counter[int]:
-    """Rows counted per attorney plus per paralegal: `narrowed` adds the joins and conditions
-    to a count of cases. One statement; each half groups along its column's index."""
-    halves = [
-        narrowed(select(column.label("user_id"), func.count().label("n")))
-        .where(column.is_not(None))
-        .group_by(column)
-        for column in (Case.attorney_id, Case.paralegal_id)
-    ]
-    counts: Counter[int] = Counter()
-    for user_id, n in session.exec(union_all(*halves)):
-        counts[user_id] += n
-    return counts
-
-
 CSV_COLUMNS = (
     "Reference",
     "Client",
@@ -465,14 +451,27 @@ class Workload:
     deadlines_this_week: int
 
 
+def _per_assignee(session: Session, narrowed) -> Counter[int]:
+    """Rows counted per attorney plus per paralegal: `narrowed` adds the joins and conditions
+    to a count of cases. One statement; each half groups along its column's index."""
+    halves = [
+        narrowed(select(column.label("user_id"), func.count().label("n")))
+        .where(column.is_not(None))
+        .group_by(column)
+        for column in (Case.attorney_id, Case.paralegal_id)
+    ]
+    counts: Counter[int] = Counter()
+    for user_id, n in session.exec(union_all(*halves)):
+        counts[user_id] += n
+    return counts
+
+
 def workload(session: Session, *, viewer: Viewer) -> list[Workload]:
     """Open cases and deadlines due within 7 days, per attorney and paralegal (on visible cases)."""
     today = firm_clock(session).today()
-    staff = session.exec(
-        select(User.id, User.full_name)
-        .where(User.is_active, User.role.in_([Role.ATTORNEY, Role.PARALEGAL]))
-        .order_by(User.full_name)
-    ).all()
+    staff = [
+        member for member in active_staff(session) if member.role in (Role.ATTORNEY, Role.PARALEGAL)
+    ]
     open_visible = and_(Case.closed_on.is_(None), visible_cases(viewer))
     due_this_week = and_(
         Deadline.status == DeadlineStatus.OPEN,
@@ -487,9 +486,9 @@ def workload(session: Session, *, viewer: Viewer) -> list[Workload]:
     )
     return [
         Workload(
-            name=name,
-            open_cases=cases_per_user.get(user_id, 0),
-            deadlines_this_week=deadlines_per_user.get(user_id, 0),
+            name=member.full_name,
+            open_cases=cases_per_user[member.id],
+            deadlines_this_week=deadlines_per_user[member.id],
         )
-        for user_id, name in staff
+        for member in staff
     ]

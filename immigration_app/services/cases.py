@@ -488,10 +488,8 @@ def case_workspace(
     ).all()
     ids = [person.id for _, person in rows]
     # One query per kind of detail for all the people, never one per person.
-    profiles, entries = (
-        profiles_of(session, [person for _, person in rows]),
-        latest_entries(session, ids),
-    )
+    entries = latest_entries(session, ids)
+    profiles = profiles_of(session, [person for _, person in rows], entries)
     answers = answered_fields(session, ids)
     members = tuple(
         MemberView(

@@ -100,11 +100,16 @@ class PersonInput:
         return profiles_of(session, [person])[person.id]
 
 
-def profiles_of(session: Session, people: list[Person]) -> dict[int, PersonInput]:
+def profiles_of(
+    session: Session,
+    people: list[Person],
+    entries: dict[int, dict[str, date | None]] | None = None,
+) -> dict[int, PersonInput]:
     """Stored people as the edit form shows them, by id; one query for all their other names
-    and one for all their entries, however many people."""
+    and one for all their entries (none when the caller passes their `latest_entries`)."""
     ids = [person.id for person in people]
-    other_names, entries = _stored_other_names_of(session, ids), latest_entries(session, ids)
+    other_names = _stored_other_names_of(session, ids)
+    entries = latest_entries(session, ids) if entries is None else entries
     profiles = {}
     for person in people:
         values = {name: getattr(person, name) for name in _COLUMNS}
