@@ -230,7 +230,9 @@ def _client_every(which: str, label: str) -> rx.Component:
         ),
         action="Save",
         on_submit=State.save_client_every,
-        key=State.form_version,
+        # The stored value is in the key: the field is drawn again with it when it arrives
+        # (the tab reads it as it opens), without touching the form beside it.
+        key=State.form_version.to_string() + "-" + State.client_every_days[which].to_string(),
     )
 
 

@@ -104,10 +104,9 @@ class CaseDeadlinesState(rx.State):
 
     async def _open(self, tab: str) -> None:
         """Opening the tab reads it afresh: it shows what other tabs changed meanwhile (a
-        profile's I-94 date), and its forms start again from the stored values."""
+        profile's I-94 date)."""
         if tab in _TABS:
             await self._reload()
-            self.form_version += 1
 
     @rx.event
     @staff_only()
