@@ -17,11 +17,6 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
-def include_name(name, type_, parent_names) -> bool:
-    """APScheduler keeps its own job table in the app database; migrations leave it alone."""
-    return not (type_ == "table" and name == "apscheduler_jobs")
-
-
 def run(connection) -> None:
     context.configure(
         connection=connection,
@@ -30,7 +25,6 @@ def run(connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=render_item,
-        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -58,6 +58,7 @@ from immigration_app.models.people import (
     PersonSearchToken,
     TravelEntry,
 )
+from immigration_app.models.scheduler import scheduler_jobs
 from immigration_app.models.tracking import CaseStatusEntry, EvidenceRequest, ProcessingTime
 from immigration_app.models.types import utcnow
 from immigration_app.models.users import AuthSession, RecoveryCode, Role, User
@@ -117,5 +118,6 @@ __all__ = [
     "StageSetting",
     "TravelEntry",
     "User",
+    "scheduler_jobs",
     "utcnow",
 ]
