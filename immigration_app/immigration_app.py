@@ -9,6 +9,7 @@ import reflex as rx
 import immigration_app.pages  # noqa: F401  (registers the pages)
 from immigration_app.api.headers import security_headers
 from immigration_app.api.routes import api
+from immigration_app.components.routing import add_pages
 from immigration_app.services.scheduler import start_scheduler
 from immigration_app.settings import get_settings
 
@@ -34,4 +35,5 @@ gc.set_threshold(20_000, 20, 100)
 
 # The routes go in front of Reflex's own; the headers wrap everything, pages and files included.
 app = rx.App(api_transformer=[api, security_headers])
+add_pages(app)
 app.register_lifespan_task(scheduler_lifespan)

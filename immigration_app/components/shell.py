@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
+from immigration_app.components.routing import page
 from immigration_app.state.auth import AuthState
 
 
@@ -64,8 +65,8 @@ def staff_page(
     """Register a staff page: the shell around its content, and its guarded on_load."""
 
     def decorate(content: Callable[[], rx.Component]) -> Callable:
-        @rx.page(route=route, title=f"{title} · Case Desk", on_load=on_load)
-        def page() -> rx.Component:
+        @page(route=route, title=f"{title} · Case Desk", on_load=on_load)
+        def framed() -> rx.Component:
             return rx.box(
                 navbar(),
                 rx.el.main(content(), padding="24px", max_width="1200px", margin="0 auto"),
@@ -73,7 +74,7 @@ def staff_page(
                 background="var(--gray-2)",
             )
 
-        page.__name__ = content.__name__
-        return page
+        framed.__name__ = content.__name__
+        return framed
 
     return decorate

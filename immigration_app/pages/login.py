@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from immigration_app.components.fields import text_field
+from immigration_app.components.routing import page
 from immigration_app.components.two_step import (
     authenticator_setup,
     code_field,
@@ -102,7 +103,7 @@ def _enrol_step() -> rx.Component:
     )
 
 
-@rx.page(route="/login", title="Sign in · Case Desk", on_load=AuthState.redirect_if_signed_in)
+@page(route="/login", title="Sign in · Case Desk", on_load=AuthState.redirect_if_signed_in)
 def login() -> rx.Component:
     return rx.center(
         rx.card(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from immigration_app.components.routing import page
 from immigration_app.components.upload import phone_pickers, phone_prompt, upload_panel
 from immigration_app.pages.portal_intake import portal_parts
 from immigration_app.pages.portal_letter import letter_card, letter_screen
@@ -285,7 +286,7 @@ _PRIVATE = [
 ]
 
 
-@rx.page(
+@page(
     route="/portal/[token]",
     title="Case Desk",
     on_load=[PortalState.load, PortalIntakeState.forget, PortalLetterState.forget_letter],
