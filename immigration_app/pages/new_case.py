@@ -57,12 +57,16 @@ def _match(match: PersonMatch) -> rx.Component:
                 spacing="0",
             ),
             rx.spacer(),
-            rx.button(
-                "Add to case",
-                size="1",
-                type="button",
-                on_click=NewCaseState.add_existing(match.id, match.name),
-                aria_label="Add " + match.name + " to the case",
+            # id 0: someone on a case this viewer may not open (services.people.likely_duplicates).
+            rx.cond(
+                match.id > 0,
+                rx.button(
+                    "Add to case",
+                    size="1",
+                    type="button",
+                    on_click=NewCaseState.add_existing(match.id, match.name),
+                    aria_label="Add " + match.name + " to the case",
+                ),
             ),
             align="center",
             width="100%",

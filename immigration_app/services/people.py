@@ -491,8 +491,11 @@ def search_people(
     return [_match(person) for person in people]
 
 
-def likely_duplicates(session: Session, data: PersonInput) -> list[PersonMatch]:
-    """People probably the same as the one entered: same A-number, or same name and birth date."""
+def likely_duplicates(session: Session, *, viewer: Viewer, data: PersonInput) -> list[PersonMatch]:
+    """People probably the same as the one entered: same A-number, or same name and birth date.
+
+    Someone on a case the viewer may not open is still reported, so that nobody files the
+    same person twice, but without a name, birth date or A-number: only that they exist."""
     found: dict[int, PersonMatch] = {}
     try:
         clean = validate_person(data)
@@ -509,4 +512,22 @@ def likely_duplicates(session: Session, data: PersonInput) -> list[PersonMatch]:
         ):
             if family & name_tokens(person.family_name) and given & name_tokens(person.given_name):
                 found.setdefault(person.id, _match(person, "same name and date of birth"))
-    return list(found.values())
+    if not found:
+        return []
+    visible = set(
+        session.exec(select(Person.id).where(Person.id.in_(list(found)), people_visible_to(viewer)))
+    )
+    return [
+        match if person_id in visible else _hidden_match(match.reason)
+        for person_id, match in found.items()
+    ]
+
+
+def _hidden_match(reason: str) -> PersonMatch:
+    return PersonMatch(
+        id=0,
+        name="Someone on a case you cannot open",
+        date_of_birth="",
+        a_number="",
+        reason=f"{reason}; ask an attorney or an admin before adding this person",
+    )

@@ -362,7 +362,7 @@ class NewCaseState(rx.State):
         except InvalidInput as error:
             self.errors = error.fields
             return
-        duplicates = await call(likely_duplicates, data=data)
+        duplicates = await call(likely_duplicates, viewer=current_viewer(), data=data)
         if duplicates:
             self.duplicates, self.pending_new, self.errors = (
                 duplicates,

@@ -336,13 +336,29 @@ def test_people_search_and_duplicate_warning(session):
     ]
     assert search_people(session, viewer=attorney, text="1985-06-01")[0].name == "Rosa Gómez"
     assert search_people(session, viewer=attorney, text="A011111111")[0].a_number == "A011111111"
-    same_name = likely_duplicates(session, PersonInput("GOMEZ", "rosa", date_of_birth="1985-06-01"))
-    same_a_number = likely_duplicates(session, PersonInput("Other", "Person", a_number="11111111"))
+
+    def duplicates(data: PersonInput, viewer: Viewer = attorney):
+        return likely_duplicates(session, viewer=viewer, data=data)
+
+    same_name = duplicates(PersonInput("GOMEZ", "rosa", date_of_birth="1985-06-01"))
+    same_a_number = duplicates(PersonInput("Other", "Person", a_number="11111111"))
     assert [m.reason for m in same_name] == ["same name and date of birth"]
     assert [m.reason for m in same_a_number] == ["same A-number"]
-    assert (
-        likely_duplicates(session, PersonInput("Gomez", "Rosa", date_of_birth="1985-06-02")) == []
-    )
+    assert duplicates(PersonInput("Gomez", "Rosa", date_of_birth="1985-06-02")) == []
+
+
+def test_a_duplicate_on_a_case_the_paralegal_cannot_open_is_reported_without_details(session, firm):
+    # Okafor's client (María Okafor, 1980-05-17) is on the other paralegal's case.
+    entered = PersonInput("Okafor", "Maria", date_of_birth="1980-05-17")
+    [hidden] = likely_duplicates(session, viewer=firm.paralegal, data=entered)
+    assert (hidden.id, hidden.date_of_birth, hidden.a_number) == (0, "", "")
+    assert "Okafor" not in hidden.name
+    assert hidden.reason.startswith("same name and date of birth")
+    [shown] = likely_duplicates(session, viewer=firm.other, data=entered)
+    assert shown.id > 0 and shown.name == "Maria Okafor"
+    # López García is on the paralegal's own case: shown in full.
+    own = PersonInput("López García", "Maria", date_of_birth="1980-05-17")
+    assert likely_duplicates(session, viewer=firm.paralegal, data=own)[0].id > 0
 
 
 def test_each_row_shows_how_many_required_documents_are_missing(session):
