@@ -27,18 +27,29 @@ def migrate() -> None:
     typer.echo("Database is up to date.")
 
 
+def _bring_schema_up_to_date() -> None:
+    """Commands that use the tables first migrate, so a fresh DATA_DIR works without a separate
+    `migrate` (and an admin is not asked for a password only to see a missing-table error)."""
+    if migrate_to_head():
+        typer.echo("Database schema brought up to date.", err=True)
+
+
 @app.command("create-user")
 def create_user(
     email: str = typer.Option(..., help="Sign-in email address."),
     role: str = typer.Option(..., help="admin, attorney or paralegal."),
-    full_name: str = typer.Option(
-        ..., "--name", prompt="Full name", help="Name shown to colleagues."
+    full_name: str | None = typer.Option(
+        None, "--name", help="Name shown to colleagues (asked when not given)."
     ),
-    password: str = typer.Option(
-        ..., prompt=True, hide_input=True, confirmation_prompt=True, help="At least 12 characters."
+    password: str | None = typer.Option(
+        None, help="At least 12 characters (asked when not given, without echo)."
     ),
 ) -> None:
     """Add a staff account."""
+    _bring_schema_up_to_date()
+    # Asked here, not by the options, so that they come after the schema is ready.
+    full_name = full_name or typer.prompt("Full name")
+    password = password or typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         with session_scope() as session:
             user = create_user_account(
@@ -56,6 +67,7 @@ def reset_two_step(
     email: str = typer.Option(..., help="Sign-in email address of the account."),
 ) -> None:
     """Turn off an account's two-step sign-in (its phone and recovery codes are lost)."""
+    _bring_schema_up_to_date()
     try:
         with session_scope() as session:
             user = reset_two_step_by_operator(session, email=email)
@@ -73,6 +85,7 @@ def seed_demo_firm(
     if_empty: bool = typer.Option(False, "--if-empty", help="Do nothing when users already exist."),
 ) -> None:
     """Add a demo firm with staff and cases, and print its sign-ins."""
+    _bring_schema_up_to_date()
     with session_scope() as session:
         if has_staff(session):
             if if_empty:
@@ -90,6 +103,7 @@ def seed_demo_firm(
 @app.command()
 def sweep() -> None:
     """Send due reminders and queued mail once (the app also does this every minute)."""
+    _bring_schema_up_to_date()
     typer.echo(str(run_sweep()))
 
 

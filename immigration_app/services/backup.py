@@ -35,7 +35,6 @@ from immigration_app.services.backup_archive import (
     write_new,
 )
 from immigration_app.services.backup_databases import (
-    current_revision,
     database_kind,
     require_empty_database,
     require_known_revision,
@@ -46,7 +45,7 @@ from immigration_app.services.backup_databases import (
     sqlite_path,
 )
 from immigration_app.services.db import engine_for, session_scope
-from immigration_app.services.schema import migrate_to_head
+from immigration_app.services.schema import current_revision, migrate_to_head
 from immigration_app.settings import Settings, get_settings
 
 _SUFFIXES = (".tar", ".tar.gz", ".tgz")

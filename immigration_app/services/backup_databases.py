@@ -199,11 +199,6 @@ def _sqlite_revision(connection: sqlite3.Connection) -> str | None:
     return row[0] if row else None
 
 
-def current_revision(url: str) -> str | None:
-    with engine_for(url).connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
-
-
 @contextmanager
 def _pg_connection(url: str) -> Iterator[sa.Connection]:
     try:

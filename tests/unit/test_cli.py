@@ -1,11 +1,18 @@
 """The immigration-app command, run as an operator would (prompts answered on stdin)."""
 
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
 from sqlmodel import select
 from typer.testing import CliRunner
 
 from immigration_app.cli import app
 from immigration_app.models import User
-from immigration_app.services.db import session_scope
+from immigration_app.services.db import engine_for, session_scope
+from immigration_app.settings import get_settings
+from tests.conftest import data_dir_for, database_url_for
 
 runner = CliRunner()
 
@@ -56,3 +63,39 @@ def test_migrate_is_safe_to_run_again():
     result = runner.invoke(app, ["migrate"])
     assert result.exit_code == 0
     assert "up to date" in result.output
+
+
+@pytest.fixture
+def fresh_install(monkeypatch) -> Iterator[str]:
+    """A new DATA_DIR and a database nobody migrated (a new SQLite file or PostgreSQL schema)."""
+    url = database_url_for("cli_fresh")
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("DATA_DIR", str(data_dir_for("cli_fresh")))
+    get_settings.cache_clear()
+    yield url
+    engine_for(url).dispose()
+    get_settings.cache_clear()
+    if url.startswith("postgresql"):
+        with engine_for(url).begin() as connection:
+            connection.execute(sa.text("DROP SCHEMA cli_fresh CASCADE"))
+        engine_for(url).dispose()
+    else:
+        Path(sa.engine.make_url(url).database).unlink()
+
+
+def test_create_user_on_a_fresh_database_migrates_it_first(fresh_install):
+    assert "app_user" not in sa.inspect(engine_for(fresh_install)).get_table_names()
+    result = runner.invoke(
+        app,
+        ["create-user", "--email", "lee@firm.example", "--role", "admin"],
+        input="Lee Park\nlong enough secret\nlong enough secret\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Database schema brought up to date.")
+    assert "Created admin lee@firm.example" in result.output
+    with session_scope() as session:
+        assert session.exec(select(User.email)).all() == ["lee@firm.example"]
+    # Already current: nothing is said about the schema.
+    again = runner.invoke(app, ["seed-demo", "--if-empty"])
+    assert again.exit_code == 0
+    assert again.output == ""
