@@ -11,6 +11,8 @@ from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from limits import parse as parse_rate_limit
+
 SMTP_SECURITY_MODES = ("starttls", "ssl", "none")
 # The USCIS Case Status API's sandbox; production keys come with their own host after approval.
 # Source: shared DOMAIN.md section 4 (developer.uscis.gov, as of 2026).
@@ -34,6 +36,21 @@ def _number(env, name: str, default: str, kind: type[int] | type[float], low: fl
         what = "a whole number" if kind is int else "a number"
         raise ValueError(f"{name} must be {what} from {low:g} to {high:g}, not {raw!r}.")
     return value
+
+
+def _rate_limit(env, name: str, default: str) -> str:
+    """A sign-in limit in the `limits` package's notation, checked now rather than at a sign-in."""
+    raw = (env.get(name) or default).strip()
+    try:
+        amount = parse_rate_limit(raw).amount
+    except ValueError:
+        amount = 0
+    if amount < 1:
+        raise ValueError(
+            f"{name} must be a number of attempts per period, like {default!r} or '10/hour', "
+            f"not {raw!r}."
+        )
+    return raw
 
 
 def _document_key(env) -> bytes | None:
@@ -159,10 +176,10 @@ class Settings:
             data_dir=data_dir,
             database_url=env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'app.db'}",
             redis_url=env.get("REFLEX_REDIS_URL") or None,
-            session_idle_hours=float(env.get("SESSION_IDLE_HOURS", "12")),
-            session_max_days=float(env.get("SESSION_MAX_DAYS", "14")),
-            login_limit_per_account=env.get("LOGIN_LIMIT_PER_ACCOUNT", "5/15 minutes"),
-            login_limit_per_address=env.get("LOGIN_LIMIT_PER_ADDRESS", "30/15 minutes"),
+            session_idle_hours=_number(env, "SESSION_IDLE_HOURS", "12", float, 0.1, 8760),
+            session_max_days=_number(env, "SESSION_MAX_DAYS", "14", float, 0.1, 366),
+            login_limit_per_account=_rate_limit(env, "LOGIN_LIMIT_PER_ACCOUNT", "5/15 minutes"),
+            login_limit_per_address=_rate_limit(env, "LOGIN_LIMIT_PER_ADDRESS", "30/15 minutes"),
             secure_cookies=_flag(env.get("SECURE_COOKIES") or str(app_url.startswith("https:"))),
             app_url=app_url,
             scheduler_enabled=_flag(env.get("SCHEDULER_ENABLED", "true")),

@@ -64,3 +64,38 @@ def test_app_url_follows_port_unless_set(env, app_url):
 def test_a_port_that_is_not_a_port_is_refused_by_name():
     with pytest.raises(ValueError, match="PORT must be a whole number from 1 to 65535"):
         Settings.from_env({"PORT": "eighty"})
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("SESSION_IDLE_HOURS", "12h", "SESSION_IDLE_HOURS must be a number from 0.1 to 8760"),
+        ("SESSION_IDLE_HOURS", "-1", "SESSION_IDLE_HOURS must be a number from 0.1 to 8760"),
+        ("SESSION_MAX_DAYS", "0", "SESSION_MAX_DAYS must be a number from 0.1 to 366"),
+        ("LOGIN_LIMIT_PER_ACCOUNT", "five", "LOGIN_LIMIT_PER_ACCOUNT must be a number of"),
+        ("LOGIN_LIMIT_PER_ADDRESS", "0/hour", "LOGIN_LIMIT_PER_ADDRESS must be a number of"),
+    ],
+)
+def test_session_and_sign_in_limits_are_checked_at_start_naming_the_variable(name, value, expected):
+    with pytest.raises(ValueError, match=expected) as refused:
+        Settings.from_env({name: value})
+    assert repr(value) in str(refused.value)
+
+
+def test_session_and_sign_in_limits_accept_what_the_readme_documents():
+    settings = Settings.from_env(
+        {
+            "SESSION_IDLE_HOURS": "0.5",
+            "SESSION_MAX_DAYS": "7",
+            "LOGIN_LIMIT_PER_ACCOUNT": "10/hour",
+            "LOGIN_LIMIT_PER_ADDRESS": "100 per 15 minutes",
+        }
+    )
+    assert (settings.session_idle_hours, settings.session_max_days) == (0.5, 7)
+    assert settings.login_limit_per_account == "10/hour"
+    assert settings.login_limit_per_address == "100 per 15 minutes"
+    defaults = Settings.from_env({})
+    assert (defaults.login_limit_per_account, defaults.login_limit_per_address) == (
+        "5/15 minutes",
+        "30/15 minutes",
+    )
