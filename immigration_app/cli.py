@@ -16,6 +16,7 @@ from immigration_app.services.storage import human_size
 from immigration_app.services.sweep import sweep as run_sweep
 from immigration_app.services.two_step import reset_two_step_by_operator
 from immigration_app.services.users import create_user as create_user_account
+from immigration_app.settings import get_settings
 
 app = typer.Typer(no_args_is_help=True, help="Immigration case management: server chores.")
 
@@ -80,9 +81,19 @@ def reset_two_step(
     typer.echo(f"Two-step sign-in of {user.email} is off; they sign in with their password.")
 
 
+FIRST_ADMIN_HINT = (
+    "SEED_DEMO is off, so no demo firm was added. Add the first admin with:\n"
+    "  immigration-app create-user --role admin --email you@your-firm.example"
+)
+
+
 @app.command("seed-demo")
 def seed_demo_firm(
-    if_empty: bool = typer.Option(False, "--if-empty", help="Do nothing when users already exist."),
+    if_empty: bool = typer.Option(
+        False,
+        "--if-empty",
+        help="Do nothing when users already exist or SEED_DEMO is off (what `make run` does).",
+    ),
 ) -> None:
     """Add a demo firm with staff and cases, and print its sign-ins."""
     _bring_schema_up_to_date()
@@ -92,6 +103,9 @@ def seed_demo_firm(
                 return
             typer.secho("This database already has users; nothing was added.", err=True)
             raise typer.Exit(code=1)
+        if if_empty and not get_settings().seed_demo:
+            typer.echo(FIRST_ADMIN_HINT)
+            return
         firm = seed_demo(session)
     typer.echo("Demo firm created. Sign in at the app with:")
     for sign_in in firm.sign_ins:

@@ -123,6 +123,9 @@ class Settings:
     app_url: str = "http://localhost:3000"
     # Off when an admin runs `immigration-app sweep` from cron instead.
     scheduler_enabled: bool = True
+    # `make run` adds the demo firm (whose passwords the README publishes) to a database with
+    # no users; a firm starting for real turns this off and creates its own admin.
+    seed_demo: bool = True
     # Documents are encrypted at rest with this AES-256 key. None means DATA_DIR/document.key,
     # created on first use. Losing the key loses every stored document.
     document_key: bytes | None = field(default=None, repr=False)
@@ -183,6 +186,7 @@ class Settings:
             secure_cookies=_flag(env.get("SECURE_COOKIES") or str(app_url.startswith("https:"))),
             app_url=app_url,
             scheduler_enabled=_flag(env.get("SCHEDULER_ENABLED", "true")),
+            seed_demo=_flag(env.get("SEED_DEMO") or "true"),
             document_key=_document_key(env),
             upload_limit_mb=_number(env, "UPLOAD_LIMIT_MB", "25", int, 1, 2048),
             **cls._mail_settings(env),

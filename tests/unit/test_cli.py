@@ -99,3 +99,17 @@ def test_create_user_on_a_fresh_database_migrates_it_first(fresh_install):
     again = runner.invoke(app, ["seed-demo", "--if-empty"])
     assert again.exit_code == 0
     assert again.output == ""
+
+
+def test_with_seed_demo_off_make_runs_first_start_adds_no_demo_and_says_how_to_begin(monkeypatch):
+    monkeypatch.setenv("SEED_DEMO", "0")
+    get_settings.cache_clear()
+    try:
+        result = runner.invoke(app, ["seed-demo", "--if-empty"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0
+    assert "no demo firm was added" in result.output
+    assert "immigration-app create-user --role admin" in result.output
+    with session_scope() as session:
+        assert session.exec(select(User)).first() is None

@@ -99,3 +99,16 @@ def test_session_and_sign_in_limits_accept_what_the_readme_documents():
         "5/15 minutes",
         "30/15 minutes",
     )
+
+
+@pytest.mark.parametrize(
+    ("env", "seed"),
+    [
+        ({}, True),
+        ({"SEED_DEMO": ""}, True),
+        ({"SEED_DEMO": "0"}, False),
+        ({"SEED_DEMO": "no"}, False),
+    ],
+)
+def test_the_demo_firm_is_seeded_on_first_start_unless_turned_off(env, seed):
+    assert Settings.from_env(env).seed_demo is seed
