@@ -48,6 +48,7 @@ PETITIONER = PersonInput(
     city_of_birth="Chicago",
     country_of_birth="United States",
     country_of_citizenship="United States",
+    ssn="123-45-6789",  # stored as 123456789, printed so on every form that asks
     email="daniel.miller@example.com",
     phone="(312) 555-0100",
 )
@@ -177,8 +178,6 @@ def make_marriage_case(session: Session, *, actor: Viewer) -> Case:
     )
     people = {member.role: person for member, person in case_members(session, case)}
     him, her = people["petitioner"], people["beneficiary"]
-    him.ssn = "123-45-6789"
-    session.add(him)
     home = dict(unit_type="Apt.", unit_number="4B", state="IL", postal_code="60607")
     session.add_all(
         [

@@ -45,13 +45,29 @@ def profile_fields(errors: Var, values: Var | None = None) -> rx.Component:
             ),
             field("City of birth", "city_of_birth"),
         ),
-        field("Country of birth", "country_of_birth"),
         _pair(
+            field("Country of birth", "country_of_birth"),
             field("Country of citizenship", "country_of_citizenship"),
-            field("A-number", "a_number"),
         ),
         _pair(
+            field("A-number", "a_number"),
             field("USCIS online account number", "uscis_online_account_number"),
+        ),
+        _pair(
+            rx.vstack(
+                field("Social Security number", "ssn"),
+                # A stored number comes masked (services.people.mask_ssn), never whole.
+                rx.text(
+                    "Only the last 4 digits are shown. Type all 9 to change it; clear it to "
+                    "remove it.",
+                    size="1",
+                    color_scheme="gray",
+                )
+                if values is not None
+                else rx.fragment(),
+                spacing="1",
+                width="100%",
+            ),
             field("Phone", "phone", type="tel"),
         ),
         _pair(

@@ -157,6 +157,7 @@ def _member_facts(member: MemberView) -> rx.Component:
     return rx.grid(
         _fact("Date of birth", _or_none(member.born, "—"), _from_client(member, "date_of_birth")),
         _fact("A-number", _or_none(profile["a_number"], "—"), _from_client(member, "a_number")),
+        _fact("SSN", _or_none(profile["ssn"], "—"), _from_client(member, "ssn")),
         _fact(
             "Sex",
             rx.cond(profile["sex"] == "", "—", profile["sex"].to(str).capitalize()),

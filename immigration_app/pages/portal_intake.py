@@ -56,6 +56,7 @@ def _input(
     errors: Var,
     type: str = "text",
     autocomplete: str = "off",
+    help_key: str = "",
 ) -> rx.Component:
     ident = f"{form}-{name}"
     control = rx.input(
@@ -68,7 +69,8 @@ def _input(
         size="3",
         width="100%",
     )
-    return _labelled(T[label_key], ident, control, errors, name)
+    help_text = T[help_key] if help_key else None
+    return _labelled(T[label_key], ident, control, errors, name, help_text=help_text)
 
 
 def _pair(*children: rx.Component) -> rx.Component:
@@ -155,6 +157,7 @@ def _profile_form() -> rx.Component:
                 field("a_number", "f_a_number"),
                 field("uscis_online_account_number", "f_uscis_account"),
             ),
+            field("ssn", "f_ssn", help_key="f_ssn_help"),
             _pair(
                 field("phone", "f_phone", type="tel", autocomplete="tel"),
                 field("email", "f_email", type="email", autocomplete="email"),

@@ -34,6 +34,7 @@ from immigration_app.services.form_library import (
 )
 from immigration_app.services.form_mapping import effective_map
 from immigration_app.services.pdf_forms import BlankField, fill_pdf
+from immigration_app.services.people import mask_ssn
 from immigration_app.services.viewer import Viewer, visible_case
 
 _CHECKED = {"x", "yes", "y", "checked", "on", "true", "1"}
@@ -365,6 +366,16 @@ def form_fields(
     return views
 
 
+def _as_event_keeps_it(session: Session, form_number: str, field_name: str):
+    """How an override's values go into its event: an SSN field's masked, like the profile's
+    (events are shown on the timeline and exported)."""
+    rules = effective_map(session, form_number).fields
+    key = next((rule.key for rule in rules if rule.name == field_name), "") or ""
+    if key.rsplit(".", 1)[-1] != "ssn":
+        return lambda value: value
+    return lambda value: (mask_ssn(value) or value) if value else value
+
+
 def set_override(
     session: Session,
     *,
@@ -396,15 +407,16 @@ def set_override(
     before = row.value if row.id else None
     row.value, row.replaced, row.set_by_id, row.set_at = value, replaced, actor.id, utcnow()
     session.add(row)
+    shown_as = _as_event_keeps_it(session, form_number, field_name)
     record_event(
         session,
         kind="form_override_set",
-        summary=f"Form {form_number} {_where(blank)}: typed {value!r} instead of "
-        f"{replaced or 'nothing'!r}",
+        summary=f"Form {form_number} {_where(blank)}: typed {shown_as(value)!r} instead of "
+        f"{shown_as(replaced) or 'nothing'!r}",
         actor=actor,
         case_id=case.id,
-        before={"field": field_name, "value": before},
-        after={"field": field_name, "value": value, "replaced": replaced},
+        before={"field": field_name, "value": shown_as(before)},
+        after={"field": field_name, "value": shown_as(value), "replaced": shown_as(replaced)},
     )
     return row
 
@@ -429,7 +441,10 @@ def clear_override(
         summary=f"Form {form_number} {field_name.rsplit('.', 1)[-1]}: back to the profile's value",
         actor=actor,
         case_id=case.id,
-        before={"field": field_name, "value": row.value},
+        before={
+            "field": field_name,
+            "value": _as_event_keeps_it(session, form_number, field_name)(row.value),
+        },
     )
 
 

@@ -4,14 +4,15 @@ The client answers on the same Person record staff work from. What the client ma
 through the portal is `CLIENT_FIELDS`:
 
 - names and other names used, date of birth, city and country of birth, citizenship;
-- A-number and USCIS online account number;
+- A-number, USCIS online account number and Social Security number (shown to them, like
+  everywhere, only as ***-**-6789: whoever holds the link never sees the whole number);
 - phone and email;
 - last arrival in the US and the I-94 admit-until date;
 - their own five-year address and employment histories.
 
-Everything else stays with staff: the Social Security number, the preferred language (which
-the client changes only with the portal's language switch), marriages, parents, travel
-history beyond the latest entry, the case and its other members. A saved answer is marked in
+Everything else stays with staff: the preferred language (which the client changes only with
+the portal's language switch), marriages, parents, travel history beyond the latest entry, the
+case and its other members. A saved answer is marked in
 ClientAnswer so staff can tell it came from the client; a staff edit of the same field or
 history removes the mark again (services.people.update_person, services.profile_histories).
 
@@ -51,6 +52,7 @@ CLIENT_FIELDS = (
     "country_of_citizenship",
     "a_number",
     "uscis_online_account_number",
+    "ssn",
     "phone",
     "email",
     "last_arrival_date",

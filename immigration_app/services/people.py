@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 import unicodedata
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 
 from sqlalchemy.orm import aliased
@@ -29,6 +29,7 @@ from immigration_app.services.viewer import Viewer, visible_cases
 
 _A_NUMBER = re.compile(r"^A?-?(\d{7,9})$", re.IGNORECASE)
 _USCIS_ACCOUNT = re.compile(r"^\d{12}$")
+_SSN = re.compile(r"^(\d{3})-?(\d{2})-?(\d{4})$")
 _TOKEN_LENGTH = 40
 # The highest character a search token can hold: a prefix p matches tokens in [p, p + this].
 _TOKEN_CEILING = "z" * _TOKEN_LENGTH
@@ -48,6 +49,7 @@ PROFILE_LABELS = {
     "country_of_citizenship": "Country of citizenship",
     "a_number": "A-number",
     "uscis_online_account_number": "USCIS online account number",
+    "ssn": "Social Security number",
     "email": "Email",
     "phone": "Phone",
     "preferred_language": "Preferred language",
@@ -80,6 +82,9 @@ class PersonInput:
     country_of_citizenship: str = ""
     a_number: str = ""
     uscis_online_account_number: str = ""
+    # Read from the database it is only ever masked (`mask_ssn`); sent back unchanged, it keeps
+    # the stored number. The whole number never goes to a page, an event or an export.
+    ssn: str = ""
     email: str = ""
     phone: str = ""
     preferred_language: str = "en"
@@ -114,6 +119,7 @@ def profiles_of(
     for person in people:
         values = {name: getattr(person, name) for name in _COLUMNS}
         values["date_of_birth"] = person.date_of_birth.isoformat() if person.date_of_birth else ""
+        values["ssn"] = mask_ssn(person.ssn)
         values["other_names"] = other_names[person.id]
         values |= {name: _shown(day) for name, day in entries[person.id].items()}
         profiles[person.id] = PersonInput(
@@ -128,6 +134,25 @@ def normalize_a_number(value: str) -> str:
     if not match:
         raise InvalidInput({"a_number": "An A-number has 7 to 9 digits, e.g. A012345678."})
     return match.group(1).zfill(9)
+
+
+def normalize_ssn(value: str) -> str:
+    """A Social Security number as nine digits; 123-45-6789 and 123456789 are both accepted."""
+    match = _SSN.match(value.replace(" ", ""))
+    if not match:
+        raise InvalidInput({"ssn": "A Social Security number has 9 digits, e.g. 123-45-6789."})
+    area, group, serial = match.groups()
+    # Never issued (SSA, "Social Security Number Randomization"): area 000, 666 or 900-999,
+    # group 00, serial 0000.
+    if area in ("000", "666") or area.startswith("9") or group == "00" or serial == "0000":
+        raise InvalidInput({"ssn": "This is not a Social Security number; check the digits."})
+    return area + group + serial
+
+
+def mask_ssn(ssn: str) -> str:
+    """The last four digits only, as ***-**-6789 ("" when there is none)."""
+    digits = "".join(character for character in ssn if character.isdigit())
+    return f"***-**-{digits[-4:]}" if digits else ""
 
 
 def _uscis_account(value: str) -> str:
@@ -257,6 +282,7 @@ _PARSERS = {
     "i94_admit_until": _entry_date("i94_admit_until"),
     "a_number": normalize_a_number,
     "uscis_online_account_number": _uscis_account,
+    "ssn": normalize_ssn,
     "email": normalize_email,
     "other_names": _other_names,
 }
@@ -349,6 +375,11 @@ def _shown(value) -> str:
     return value.isoformat() if isinstance(value, date) else str(value or "")
 
 
+def _in_event(name: str, value) -> str:
+    """A profile value as a case event keeps it: the SSN masked (events are shown and exported)."""
+    return mask_ssn(value or "") if name == "ssn" else _shown(value)
+
+
 def update_person(
     session: Session,
     *,
@@ -363,14 +394,18 @@ def update_person(
     `actor` is the staff member editing; None with an `actor_label` for the client's own edit
     through the portal. Returns the labels of the fields that changed (none: nothing is written).
     """
-    clean = validate_person(data)
+    # The form showed the SSN masked: sent back as shown, the stored number stays as it is.
+    keep_ssn = bool(person.ssn) and data.ssn.strip() == mask_ssn(person.ssn)
+    clean = validate_person(replace(data, ssn="") if keep_ssn else data)
+    if keep_ssn:
+        clean["ssn"] = person.ssn
     stored = {name: getattr(person, name) for name in _COLUMNS}
     stored["other_names"] = _stored_other_names(session, person.id)
     stored |= latest_entry_dates(session, person.id)
     changed = [name for name, value in clean.items() if stored[name] != value]
     if not changed:
         return []
-    before = {name: _shown(stored[name]) for name in changed}
+    before = {name: _in_event(name, stored[name]) for name in changed}
     for name in changed:
         if name == "other_names":
             _replace_other_names(session, person.id, clean[name])
@@ -393,7 +428,7 @@ def update_person(
             actor=actor,
             case_id=case_id,
             before=before,
-            after={name: _shown(clean[name]) for name in changed},
+            after={name: _in_event(name, clean[name]) for name in changed},
             client_address=client_address,
             actor_label=actor_label,
         )

@@ -34,6 +34,8 @@ _MESSAGE_KEYS = {
     "Check the year of birth.": "err_year",
     "An A-number has 7 to 9 digits, e.g. A012345678.": "err_a_number",
     "This number has 12 digits.": "err_uscis_account",
+    "A Social Security number has 9 digits, e.g. 123-45-6789.": "err_ssn",
+    "This is not a Social Security number; check the digits.": "err_ssn_invalid",
     "Enter a real date.": "err_date",
     "Check the year.": "err_year",
     # services.histories

@@ -24,14 +24,23 @@ def test_search_by_receipt_open_the_case_edit_the_profile_and_see_it_on_the_time
     page.get_by_role("button", name="Edit profile of Lucia Fernanda Smith").click()
     page.get_by_label("Phone").fill("312-555-0199")
     page.get_by_label("City of birth").fill("Guadalajara")
+    page.get_by_label("Social Security number").fill("123-45-6789")
     page.get_by_role("button", name="Save profile").click()
-    expect(page.get_by_text("Saved: City of birth, Phone.")).to_be_visible()
+    expect(page.get_by_text("Saved: City of birth, Social Security number, Phone.")).to_be_visible()
+    # Shown again, it is only ever the last four digits.
+    page.get_by_role("button", name="Edit profile of Lucia Fernanda Smith").click()
+    expect(page.get_by_label("Social Security number")).to_have_value("***-**-6789")
+    page.get_by_role("button", name="Cancel").click()
 
     page.get_by_role("tab", name="Timeline").click()
     timeline = page.get_by_role("list", name="Case timeline")
     latest = timeline.get_by_role("listitem").first
-    expect(latest).to_contain_text("Lucia Fernanda Smith: City of birth, Phone changed")
+    expect(latest).to_contain_text(
+        "Lucia Fernanda Smith: City of birth, Social Security number, Phone changed"
+    )
     expect(latest).to_contain_text("Phone: (empty) → 312-555-0199")
+    expect(latest).to_contain_text("Social Security number: (empty) → ***-**-6789")
+    expect(page.get_by_text("123-45-6789")).to_have_count(0)
     expect(latest).to_contain_text(demo("attorney").email)
 
 

@@ -15,6 +15,7 @@ from immigration_app.services.db import session_scope
 from immigration_app.services.errors import InvalidInput, NotPermitted
 from immigration_app.services.form_data import case_members, form_people
 from immigration_app.services.form_filling import (
+    FieldView,
     case_forms,
     clear_override,
     fill_form,
@@ -81,6 +82,17 @@ def case_for(session, admin, marriage, form: str):
     )
 
 
+def i130_field(session, admin, marriage, key: str) -> FieldView:
+    """The marriage case's I-130 field filled from this profile key."""
+    return next(
+        view
+        for view in form_fields(
+            session, viewer=admin, reference=marriage.reference, form_number="I-130"
+        )
+        if view.key == key
+    )
+
+
 def member_role(session, case, form_map, form_role: str) -> str:
     roles = {member.role for member, _ in case_members(session, case)}
     return next(role for role in form_map.people[form_role] if role in roles)
@@ -144,13 +156,7 @@ def test_a_fill_is_a_new_version_and_an_event(session, admin, marriage):
 
 def test_an_override_wins_shows_what_it_replaced_and_can_be_cleared(session, admin, marriage):
     load(session, admin, "I-130")
-    field = next(
-        view
-        for view in form_fields(
-            session, viewer=admin, reference=marriage.reference, form_number="I-130"
-        )
-        if view.key == "petitioner.family_name"
-    )
+    field = i130_field(session, admin, marriage, "petitioner.family_name")
 
     set_override(
         session,
@@ -186,15 +192,25 @@ def test_an_override_wins_shows_what_it_replaced_and_can_be_cleared(session, adm
     assert filled_values(again)[field.name] == "Miller"
 
 
+def test_an_override_of_an_ssn_field_is_masked_in_its_events(session, admin, marriage):
+    load(session, admin, "I-130")
+    field = i130_field(session, admin, marriage, "petitioner.ssn")
+    assert field.profile_value == "123456789"  # staff see what the form will print
+    where = dict(reference=marriage.reference, form_number="I-130", field_name=field.name)
+    set_override(session, actor=admin, value="987-65-4321", **where)
+    clear_override(session, actor=admin, **where)
+    events = session.exec(
+        select(CaseEvent).where(CaseEvent.kind.in_(["form_override_set", "form_override_cleared"]))
+    ).all()
+    written = " ".join(f"{event.summary} {event.before} {event.after}" for event in events)
+    assert "***-**-4321" in written and "***-**-6789" in written
+    for whole in ("123456789", "123-45-6789", "987654321", "987-65-4321"):
+        assert whole not in written
+
+
 def test_a_long_override_lands_on_the_continuation_page(session, admin, marriage):
     load(session, admin, "I-130")
-    name = next(
-        view.name
-        for view in form_fields(
-            session, viewer=admin, reference=marriage.reference, form_number="I-130"
-        )
-        if view.key == "petitioner.employment[0].employer"
-    )
+    name = i130_field(session, admin, marriage, "petitioner.employment[0].employer").name
     answer = ("Self-employed handyman and part-time dispatcher for several small firms. " * 6)[:400]
     set_override(
         session,

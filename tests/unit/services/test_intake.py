@@ -130,16 +130,25 @@ def test_an_invalid_answer_keeps_the_old_values_and_names_each_field(session, po
 
 def test_the_client_cannot_change_what_staff_own(session, portal):
     access = portal.access
-    person = session.get(Person, access.person_id)
-    person.ssn = "123-45-6789"
-    session.add(person)
-    session.flush()
     forged = dataclasses.replace(
         intake_profile(session, access), preferred_language="es", phone="555-0199"
     )
     assert save_intake_profile(session, access, forged) == ["phone"]
     person = session.get(Person, access.person_id)
-    assert person.preferred_language == "en" and person.ssn == "123-45-6789"
+    assert person.preferred_language == "en"
+
+
+def test_the_client_enters_their_ssn_and_sees_it_only_masked(session, portal):
+    access = portal.access
+    answers = dataclasses.replace(intake_profile(session, access), ssn="123 45 6789")
+    assert save_intake_profile(session, access, answers) == ["ssn"]
+    assert session.get(Person, access.person_id).ssn == "123456789"
+    assert intake_profile(session, access).ssn == "***-**-6789"
+    assert "ssn" in client_answers(session, access.person_id)
+    (event,) = _profile_events(session)
+    assert (event.before, event.after) == ({"ssn": ""}, {"ssn": "***-**-6789"})
+    # The form sent back as shown changes nothing.
+    assert save_intake_profile(session, access, intake_profile(session, access)) == []
 
 
 def test_a_staff_correction_removes_the_from_client_mark(session, portal):

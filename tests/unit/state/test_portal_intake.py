@@ -141,6 +141,23 @@ async def test_errors_are_kept_as_words_the_client_reads_in_their_language(tab):
     assert spanish[intake.profile_errors["date_of_birth"]].startswith("Esta fecha")
 
 
+async def test_a_wrong_social_security_number_is_explained_in_the_clients_words(tab):
+    link_id, person_id = _open_link()
+    intake = _intake(tab, link_id)
+    for typed, key, spanish_start in [
+        ("12345", "err_ssn", "El número de Seguro Social tiene 9"),
+        ("666-12-3456", "err_ssn_invalid", "Este no es un número de Seguro Social"),
+    ]:
+        await intake.save_profile({**_PROFILE_FORM, "ssn": typed})
+        assert intake.profile_errors == {"ssn": key}
+        assert catalog.portal_text()["es"][key].startswith(spanish_start)
+    await intake.save_profile({**_PROFILE_FORM, "ssn": "123-45-6789"})
+    assert intake.profile_errors == {}
+    assert intake.profile["ssn"] == "***-**-6789"  # the page never holds the whole number
+    with session_scope() as session:
+        assert session.get(Person, person_id).ssn == "123456789"
+
+
 async def test_opening_a_link_forgets_the_answers_this_tab_held(tab):
     link_id, _ = _open_link()
     intake = _intake(tab, link_id)
