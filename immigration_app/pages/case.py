@@ -285,6 +285,15 @@ def _timeline() -> rx.Component:
             margin="0",
             width="100%",
         ),
+        rx.cond(
+            CaseState.timeline_has_older,
+            rx.button(
+                "Show older events",
+                variant="soft",
+                type="button",
+                on_click=CaseState.show_older_events,
+            ),
+        ),
         spacing="3",
         width="100%",
     )

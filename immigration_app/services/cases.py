@@ -48,6 +48,9 @@ _REFERENCE_ATTEMPTS = 5
 # What a client can answer in the portal, as the staff profile names it.
 _ANSWER_LABELS = {**PROFILE_LABELS, "addresses": "Addresses", "employment": "Employment"}
 MAX_NOTE_LENGTH = 20_000
+# The timeline shows this many events at first, and this many more each time staff ask for
+# older ones: a case of years has thousands, which no page should send at once.
+TIMELINE_PAGE = 100
 
 
 # Stages a case enters only once the consistency check finds no errors in its forms.
@@ -425,6 +428,12 @@ class TimelineEntry:
 
 
 @dataclass(frozen=True)
+class Timeline:
+    entries: tuple[TimelineEntry, ...]  # newest first
+    has_older: bool  # more events (of the kind shown) than the entries hold
+
+
+@dataclass(frozen=True)
 class NoteView:
     author: str
     when: str
@@ -435,8 +444,7 @@ class NoteView:
 class CaseWorkspace:
     header: CaseHeader
     members: tuple[MemberView, ...]
-    timeline: tuple[TimelineEntry, ...]
-    event_kinds: tuple[str, ...]
+    event_kinds: tuple[str, ...]  # on the timeline, which case_timeline reads a page at a time
     notes: tuple[NoteView, ...]
 
 
@@ -474,10 +482,41 @@ def _header(session: Session, clock: FirmClock, case: Case, client: Person) -> C
     )
 
 
-def case_workspace(
-    session: Session, *, viewer: Viewer, reference: str, event_kind: str = ""
-) -> CaseWorkspace:
-    """Everything the case page shows. NotFound when the viewer may not see the case."""
+def case_timeline(
+    session: Session,
+    *,
+    viewer: Viewer,
+    reference: str,
+    event_kind: str = "",
+    limit: int = TIMELINE_PAGE,
+) -> Timeline:
+    """The newest `limit` events of a case (of one kind, if given). NotFound as for the case."""
+    case = visible_case(session, viewer=viewer, reference=reference)
+    clock, limit = firm_clock(session), max(1, limit)
+    events = select(CaseEvent).where(CaseEvent.case_id == case.id)
+    if event_kind:
+        events = events.where(CaseEvent.kind == event_kind)
+    # One row past the page tells whether there are older ones, without counting them all.
+    rows = session.exec(
+        events.order_by(CaseEvent.created_at.desc(), CaseEvent.id.desc()).limit(limit + 1)
+    ).all()
+    return Timeline(
+        entries=tuple(
+            TimelineEntry(
+                when=clock.moment(event.created_at),
+                who=event.actor_label,
+                kind=event.kind,
+                summary=event.summary,
+                changes=_changes(event),
+            )
+            for event in rows[:limit]
+        ),
+        has_older=len(rows) > limit,
+    )
+
+
+def case_workspace(session: Session, *, viewer: Viewer, reference: str) -> CaseWorkspace:
+    """What the case page shows but its timeline. NotFound when the viewer may not see it."""
     case = visible_case(session, viewer=viewer, reference=reference)
     clock = firm_clock(session)
     rows = session.exec(
@@ -508,9 +547,6 @@ def case_workspace(
         )
         for member, person in rows
     )
-    events = select(CaseEvent).where(CaseEvent.case_id == case.id)
-    if event_kind:
-        events = events.where(CaseEvent.kind == event_kind)
     kinds = session.exec(
         select(CaseEvent.kind)
         .where(CaseEvent.case_id == case.id)
@@ -527,18 +563,6 @@ def case_workspace(
     return CaseWorkspace(
         header=_header(session, clock, case, rows[0][1]),
         members=members,
-        timeline=tuple(
-            TimelineEntry(
-                when=clock.moment(event.created_at),
-                who=event.actor_label,
-                kind=event.kind,
-                summary=event.summary,
-                changes=_changes(event),
-            )
-            for event in session.exec(
-                events.order_by(CaseEvent.created_at.desc(), CaseEvent.id.desc())
-            )
-        ),
         event_kinds=tuple(kinds),
         notes=tuple(
             NoteView(author=author, when=clock.moment(note.created_at), body=note.body)

@@ -9,6 +9,7 @@ import reflex as rx
 from immigration_app import catalog
 from immigration_app.models import Role
 from immigration_app.services.cases import (
+    TIMELINE_PAGE,
     CaseHeader,
     MemberInput,
     MemberView,
@@ -17,6 +18,7 @@ from immigration_app.services.cases import (
     add_note,
     assign_case,
     can_assign,
+    case_timeline,
     case_workspace,
     edit_member_profile,
     move_case,
@@ -77,12 +79,15 @@ def opens_with_the_case(state_class: type[rx.State]) -> type[rx.State]:
     return state_class
 
 
-def _workspace_and_choices(session, *, viewer, reference: str, event_kind: str):
+def _workspace_and_choices(session, *, viewer, reference: str, event_kind: str, event_limit: int):
     """The case page's header, people, timeline and notes, with the stages and the staff to
     choose from (staff only for those who may assign), in one transaction."""
-    workspace = case_workspace(session, viewer=viewer, reference=reference, event_kind=event_kind)
+    workspace = case_workspace(session, viewer=viewer, reference=reference)
+    timeline = case_timeline(
+        session, viewer=viewer, reference=reference, event_kind=event_kind, limit=event_limit
+    )
     staff = active_staff(session) if can_assign(viewer) else []
-    return workspace, stage_options(session), staff
+    return workspace, timeline, stage_options(session), staff
 
 
 class CaseState(rx.State):
@@ -94,6 +99,9 @@ class CaseState(rx.State):
     header: CaseHeader = _NO_CASE
     members: list[MemberView] = []
     timeline: list[TimelineEntry] = []
+    timeline_has_older: bool = False
+    # How many of the newest events the timeline shows; "Show older events" raises it.
+    timeline_limit: int = TIMELINE_PAGE
     event_kinds: list[str] = []
     timeline_kind: str = ""
     notes: list[NoteView] = []
@@ -109,11 +117,12 @@ class CaseState(rx.State):
     async def _reload(self) -> None:
         viewer = current_viewer()
         try:
-            workspace, self.stages, staff = await call(
+            workspace, timeline, self.stages, staff = await call(
                 _workspace_and_choices,
                 viewer=viewer,
                 reference=self.reference,
                 event_kind=self.timeline_kind,
+                event_limit=self.timeline_limit,
             )
         except NotFound:
             self.status, self.header, self.members, self.timeline, self.notes = (
@@ -127,7 +136,7 @@ class CaseState(rx.State):
         self.status = "found"
         self.header = workspace.header
         self.members = list(workspace.members)
-        self.timeline = list(workspace.timeline)
+        self.timeline, self.timeline_has_older = list(timeline.entries), timeline.has_older
         self.event_kinds = list(workspace.event_kinds)
         self.notes = list(workspace.notes)
         self.may_assign = can_assign(viewer)
@@ -141,6 +150,7 @@ class CaseState(rx.State):
         event (a tab reads its data only when it is the one shown)."""
         self.reference = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
         self.timeline_kind, self.editing_person_id, self.errors = "", 0, {}
+        self.timeline_limit = TIMELINE_PAGE
         # A link may open a tab: /cases/2026-0042?tab=documents from the review queue.
         wanted = self.router.url.query_parameters.get("tab", "")
         self.tab = wanted if wanted in CASE_TABS else "profile"
@@ -159,8 +169,29 @@ class CaseState(rx.State):
     @rx.event
     @staff_only()
     async def filter_timeline(self, kind: str):
-        self.timeline_kind = str(kind)[:64]
-        await self._reload()
+        self.timeline_kind, self.timeline_limit = str(kind)[:64], TIMELINE_PAGE
+        await self._reload_timeline()
+
+    @rx.event
+    @staff_only()
+    async def show_older_events(self):
+        self.timeline_limit += TIMELINE_PAGE
+        await self._reload_timeline()
+
+    async def _reload_timeline(self) -> None:
+        """Only the timeline: the events of the kind chosen, as many as asked for."""
+        try:
+            timeline = await call(
+                case_timeline,
+                viewer=current_viewer(),
+                reference=self.reference,
+                event_kind=self.timeline_kind,
+                limit=self.timeline_limit,
+            )
+        except NotFound:
+            await self._reload()  # the case is gone from this viewer: the page says so
+            return
+        self.timeline, self.timeline_has_older = list(timeline.entries), timeline.has_older
 
     async def _change(self, service, success: str, *, warns: bool = False, **kwargs):
         """Run a change to this case; field errors stay beside their fields. With `warns`, the

@@ -132,6 +132,20 @@ def page(browser: Browser, app_url: str) -> Iterator[Page]:
     context.close()
 
 
+def run_in_app(script: str, *args: str) -> str:
+    """Run a Python script against the server's database, as the server itself would; returns
+    what it printed."""
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        env=_server_env(),
+        cwd=PROJECT_ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout
+
+
 _MAKE_PORTAL_LINK = """
 import sys
 from sqlmodel import select
@@ -158,15 +172,7 @@ def portal_link(app_url: str):
     returns the case's reference and the link's path."""
 
     def make(case_type: str) -> tuple[str, str]:
-        done = subprocess.run(
-            [sys.executable, "-c", _MAKE_PORTAL_LINK, case_type],
-            env=_server_env(),
-            cwd=PROJECT_ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        reference, token = done.stdout.split()
+        reference, token = run_in_app(_MAKE_PORTAL_LINK, case_type).split()
         return reference, f"/portal/{token}"
 
     return make

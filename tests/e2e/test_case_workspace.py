@@ -4,9 +4,42 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import run_in_app
 from tests.e2e.flows import demo, sign_in_to_dashboard
 
 RECEIPT = "IOE0912345678"  # on the demo marriage case
+
+# A new marriage case of the demo attorney's for a client named argv[1], with argv[2] notes.
+_MAKE_CASE = """
+import sys
+from sqlmodel import select
+from immigration_app.models import User
+from immigration_app.services.cases import MemberInput, add_note, open_case
+from immigration_app.services.db import session_scope
+from immigration_app.services.people import PersonInput
+from immigration_app.services.users import viewer_of
+
+with session_scope() as session:
+    user = session.exec(select(User).where(User.email == "attorney@demo-firm.example")).one()
+    attorney = viewer_of(user)
+    case = open_case(
+        session,
+        actor=attorney,
+        case_type="aos-marriage",
+        members=[
+            MemberInput("petitioner", new_person=PersonInput(sys.argv[1], "Dana")),
+            MemberInput("beneficiary", new_person=PersonInput(sys.argv[1], "Rafael")),
+        ],
+        attorney_id=attorney.id,
+    )
+    for number in range(1, int(sys.argv[2]) + 1):
+        add_note(session, actor=attorney, reference=case.reference, body=f"Call {number}")
+    print(case.reference)
+"""
+
+
+def _new_case(family_name: str, notes: int = 0) -> str:
+    return run_in_app(_MAKE_CASE, family_name, str(notes)).strip()
 
 
 def test_search_by_receipt_open_the_case_edit_the_profile_and_see_it_on_the_timeline(page: Page):
@@ -90,3 +123,21 @@ def test_moving_a_case_shows_on_its_timeline_and_in_the_waiting_filter(page: Pag
 
     page.goto("/?show=waiting_on_client")
     expect(page.get_by_role("table", name="Open cases")).to_contain_text("Selam Haile")
+
+
+def test_a_long_timeline_shows_the_newest_events_and_older_ones_on_request(
+    page: Page, app_url: str
+):
+    reference = _new_case("Lindqvist", notes=130)
+    sign_in_to_dashboard(page, demo("attorney"))
+    page.goto(f"/cases/{reference}?tab=timeline")
+    events = page.get_by_role("list", name="Case timeline").get_by_role("listitem")
+    expect(events).to_have_count(100)
+    expect(events.first).to_contain_text("Note: Call 130")
+    page.get_by_role("button", name="Show older events").click()
+    expect(events).to_have_count(131)
+    expect(events.last).to_contain_text("Case " + reference + " opened")
+    expect(page.get_by_role("button", name="Show older events")).to_have_count(0)
+
+    page.get_by_label("Show").select_option("case_opened")
+    expect(events).to_have_count(1)

@@ -21,7 +21,7 @@ from immigration_app.services.case_status import (
     record_status,
 )
 from immigration_app.services.case_status_views import portal_status, status_view
-from immigration_app.services.cases import add_receipt_number, case_workspace
+from immigration_app.services.cases import add_receipt_number, case_timeline
 from immigration_app.services.db import session_scope
 from immigration_app.services.errors import InvalidInput, NotFound
 from immigration_app.services.portal import PortalAccess, portal_home
@@ -207,7 +207,7 @@ def test_a_changed_status_is_an_event_a_staff_email_and_a_suggested_stage(
     assert mail[0].subject == (
         f"USCIS status: Request for Additional Evidence Was Sent ({case.reference})"
     )
-    timeline = case_workspace(session, viewer=attorney, reference=case.reference).timeline
+    timeline = case_timeline(session, viewer=attorney, reference=case.reference).entries
     assert any("Request for Additional Evidence" in entry.summary for entry in timeline)
 
 

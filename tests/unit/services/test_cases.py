@@ -3,12 +3,15 @@ from sqlmodel import func, select
 
 from immigration_app import catalog
 from immigration_app.models import Case, CaseEvent, CaseMember, CaseNote, Person
+from immigration_app.services.audit import record_event
 from immigration_app.services.case_list import CaseQuery, search_cases
 from immigration_app.services.cases import (
+    TIMELINE_PAGE,
     MemberInput,
     add_note,
     add_receipt_number,
     assign_case,
+    case_timeline,
     case_workspace,
     edit_member_profile,
     move_case,
@@ -207,7 +210,7 @@ def test_profile_edit_is_an_event_with_before_and_after_on_every_case_of_the_per
         ).one()
         assert event.before == {"family_name": "Lee", "phone": ""}
         assert event.after == {"family_name": "Leigh", "phone": "555-0100"}
-    timeline = case_workspace(session, viewer=attorney, reference=cases[1].reference).timeline
+    timeline = case_timeline(session, viewer=attorney, reference=cases[1].reference).entries
     assert timeline[0].changes == ("Family name: Lee → Leigh", "Phone: (empty) → 555-0100")
 
 
@@ -257,11 +260,55 @@ def test_timeline_filters_by_kind(session):
     attorney = make_viewer(session, role="attorney")
     case = make_case(session, actor=attorney)
     add_note(session, actor=attorney, reference=case.reference, body="A note")
-    workspace = case_workspace(
+    timeline = case_timeline(
         session, viewer=attorney, reference=case.reference, event_kind="note_added"
     )
-    assert [entry.kind for entry in workspace.timeline] == ["note_added"]
+    assert [entry.kind for entry in timeline.entries] == ["note_added"]
+    workspace = case_workspace(session, viewer=attorney, reference=case.reference)
     assert workspace.event_kinds == ("case_opened", "note_added")
+
+
+def _notes_on(session, actor, case, count: int) -> None:
+    for number in range(1, count + 1):
+        record_event(
+            session, kind="note_added", summary=f"Note {number}", actor=actor, case_id=case.id
+        )
+
+
+def test_the_timeline_is_sent_a_page_at_a_time_newest_first(session):
+    attorney = make_viewer(session, role="attorney")
+    case = make_case(session, actor=attorney)
+    _notes_on(session, attorney, case, 250)
+    first = case_timeline(session, viewer=attorney, reference=case.reference)
+    assert len(first.entries) == TIMELINE_PAGE and first.has_older
+    assert [e.summary for e in first.entries[:2]] == ["Note 250", "Note 249"]
+    more = case_timeline(session, viewer=attorney, reference=case.reference, limit=200)
+    assert (more.entries[199].summary, more.has_older) == ("Note 51", True)
+    every = case_timeline(session, viewer=attorney, reference=case.reference, limit=300)
+    assert len(every.entries) == 251 and not every.has_older
+    assert every.entries[-1].kind == "case_opened"
+
+
+def test_a_filtered_timeline_pages_on_the_server(session):
+    attorney = make_viewer(session, role="attorney")
+    case = make_case(session, actor=attorney)
+    _notes_on(session, attorney, case, 120)
+    add_receipt_number(
+        session, actor=attorney, reference=case.reference, receipt_number="IOE0912345678"
+    )
+    opened = case_timeline(
+        session, viewer=attorney, reference=case.reference, event_kind="case_opened"
+    )
+    assert [e.kind for e in opened.entries] == ["case_opened"] and not opened.has_older
+    notes = case_timeline(
+        session, viewer=attorney, reference=case.reference, event_kind="note_added"
+    )
+    assert {e.kind for e in notes.entries} == {"note_added"}
+    assert (len(notes.entries), notes.has_older) == (TIMELINE_PAGE, True)
+    paralegal = make_viewer(session, role="paralegal")
+    theirs = make_case(session, actor=make_viewer(session, role="paralegal"))
+    with pytest.raises(NotFound):
+        case_timeline(session, viewer=paralegal, reference=theirs.reference)
 
 
 def test_every_case_type_in_the_catalog_names_its_forms_and_client_role():

@@ -1,0 +1,51 @@
+"""The case workspace as a browser drives it: its timeline, key dates and people."""
+
+from __future__ import annotations
+
+import pytest
+
+from immigration_app.services.audit import record_event
+from immigration_app.services.cases import TIMELINE_PAGE
+from immigration_app.services.db import session_scope
+from immigration_app.state.cases import CaseState
+from tests.factories import make_case, make_viewer
+from tests.unit.state.conftest import sign_in_as
+
+pytestmark = pytest.mark.anyio
+
+
+async def _open(tab, role: str = "attorney", *, notes: int = 0, theirs: bool = False):
+    """A case on screen for a signed-in `role`, with `notes` extra events on its timeline."""
+    await sign_in_as(tab, role)
+    with session_scope() as session:
+        attorney = make_viewer(session, role="attorney")
+        other = make_viewer(session, role="paralegal")
+        case = make_case(session, actor=attorney, paralegal_id=other.id if theirs else None)
+        for number in range(1, notes + 1):
+            record_event(
+                session, kind="note_added", summary=f"Note {number}", actor=None, case_id=case.id
+            )
+    state = tab.state(CaseState)
+    state.router = state.router.__class__.from_router_data(
+        {"pathname": f"/cases/{case.reference}", "asPath": f"/cases/{case.reference}"}
+    )
+    await state.load()
+    return state, case
+
+
+async def test_older_events_are_fetched_a_page_at_a_time_and_the_filter_starts_over(tab):
+    state, _ = await _open(tab, notes=2 * TIMELINE_PAGE + 10)
+    assert len(state.timeline) == TIMELINE_PAGE and state.timeline_has_older
+    assert state.timeline[0].summary == f"Note {2 * TIMELINE_PAGE + 10}"
+
+    await state.show_older_events()
+    assert len(state.timeline) == 2 * TIMELINE_PAGE and state.timeline_has_older
+    await state.show_older_events()
+    assert len(state.timeline) == 2 * TIMELINE_PAGE + 11 and not state.timeline_has_older
+    assert state.timeline[-1].kind == "case_opened"
+
+    await state.filter_timeline("case_opened")
+    assert [entry.kind for entry in state.timeline] == ["case_opened"]
+    assert not state.timeline_has_older
+    await state.filter_timeline("note_added")
+    assert len(state.timeline) == TIMELINE_PAGE and state.timeline_has_older
