@@ -96,7 +96,7 @@ PERSON_LISTS = {
         "country_of_residence",
     ),
 }
-CASE_FIELDS = ("relationship", "reference")
+CASE_FIELDS = ("relationship", "reference", "priority_date")
 FORMATS = ("", "digits")
 
 _LIST_PATH = re.compile(r"^(?P<list>[a-z_]+)\[(?P<index>\d{1,2})\]\.(?P<field>[a-z0-9_]+)$")

@@ -93,6 +93,21 @@ def _receipt_form() -> rx.Component:
     )
 
 
+def _priority_date_form() -> rx.Component:
+    return inline_form(
+        text_field(
+            "Priority date (empty to clear)",
+            "priority_date",
+            type="date",
+            errors=CaseState.errors,
+            default_value=CaseState.header.priority_date_iso,
+        ),
+        action="Save priority date",
+        on_submit=CaseState.save_priority_date,
+        key=CaseState.form_version.to_string() + CaseState.header.priority_date_iso,
+    )
+
+
 def _header() -> rx.Component:
     header = CaseState.header
     return rx.card(
@@ -109,16 +124,30 @@ def _header() -> rx.Component:
                 _fact("Reference", header.reference),
                 _fact("Responsible attorney", _or_none(header.attorney)),
                 _fact("Paralegal", _or_none(header.paralegal)),
-                _fact("Opened", header.opened_on),
-                _fact("Next deadline", _or_none(header.next_deadline, "None")),
                 _fact("Receipt numbers", _or_none(header.receipt_numbers, "None yet")),
-                columns=rx.breakpoints(initial="2", md="6"),
+                columns=rx.breakpoints(initial="2", md="4"),
                 spacing="4",
+                width="100%",
+            ),
+            rx.el.section(
+                rx.grid(
+                    _fact("Opened", header.opened_on),
+                    _fact("Filed", _or_none(header.filed_on, "Not yet")),
+                    _fact("Received by USCIS", _or_none(header.received_on, "Not yet")),
+                    _fact("Priority date", _or_none(header.priority_date, "Not set")),
+                    rx.cond(header.closed_on != "", _fact("Closed", header.closed_on)),
+                    _fact("Next deadline", _or_none(header.next_deadline, "None")),
+                    columns=rx.breakpoints(initial="2", md="6"),
+                    spacing="4",
+                    width="100%",
+                ),
+                aria_label="Key dates",
                 width="100%",
             ),
             _stage_form(),
             rx.cond(CaseState.may_assign, _assignment_form()),
             _receipt_form(),
+            _priority_date_form(),
             spacing="4",
             width="100%",
         ),

@@ -15,6 +15,7 @@ from immigration_app.models import (
     CaseEvent,
     CaseMember,
     CaseNote,
+    FilingPacket,
     FilingRecord,
     MemberRole,
     Person,
@@ -40,6 +41,7 @@ from immigration_app.services.people import (
     update_person,
     validate_person,
 )
+from immigration_app.services.processing_times_import import parse_date
 from immigration_app.services.receipts import normalize_receipt_number
 from immigration_app.services.stages import firm_stages, skipped_by, stage_titles
 from immigration_app.services.viewer import Viewer, visible_case
@@ -336,6 +338,35 @@ def add_receipt_number(
     return normalized
 
 
+def set_priority_date(session: Session, *, actor: Viewer, reference: str, typed: str) -> Case:
+    """Set the case's priority date (from the underlying petition's receipt notice), or clear it
+    with an empty value. It fills the forms that ask for it (the I-485's Part 2)."""
+    case = visible_case(session, viewer=actor, reference=reference)
+    clock = firm_clock(session)
+    day = None
+    if typed.strip():
+        day = parse_date(typed[:40])
+        if day is None:
+            raise InvalidInput({"priority_date": "Enter the priority date as MM/DD/YYYY."})
+        if day > clock.today():
+            raise InvalidInput({"priority_date": "A priority date cannot be in the future."})
+    if day == case.priority_date:
+        return case
+    before, after = clock.date(case.priority_date), clock.date(day)
+    case.priority_date = day
+    session.add(case)
+    record_event(
+        session,
+        kind="priority_date_changed",
+        summary=f"Priority date set to {after}" if day else "Priority date cleared",
+        actor=actor,
+        case_id=case.id,
+        before={"priority_date": before},
+        after={"priority_date": after},
+    )
+    return case
+
+
 def add_note(session: Session, *, actor: Viewer, reference: str, body: str) -> CaseNote:
     case = visible_case(session, viewer=actor, reference=reference)
     body = body.strip()
@@ -398,6 +429,12 @@ class CaseHeader:
     paralegal_id: str
     paralegal: str
     opened_on: str
+    # The key dates, in the firm's date format; "" when the case has none yet.
+    filed_on: str  # each filing of the case's packet, when more than one
+    received_on: str  # USCIS's received date of each receipt: "01/05/2026 (I-130)"
+    priority_date: str
+    priority_date_iso: str  # as the date input takes it
+    closed_on: str
     next_deadline: str
     receipt_numbers: str
 
@@ -462,9 +499,15 @@ def _changes(event: CaseEvent) -> tuple[str, ...]:
 def _header(session: Session, clock: FirmClock, case: Case, client: Person) -> CaseHeader:
     kind = catalog.case_types().get(case.case_type)
     receipts = session.exec(
-        select(ReceiptNumber.receipt_number)
-        .where(ReceiptNumber.case_id == case.id)
-        .order_by(ReceiptNumber.id)
+        select(ReceiptNumber).where(ReceiptNumber.case_id == case.id).order_by(ReceiptNumber.id)
+    ).all()
+    # The case's own filings; a response to an RFE is sent later and is not the filing date.
+    filed = session.exec(
+        select(FilingRecord.filed_on)
+        .join(FilingPacket, FilingPacket.id == FilingRecord.packet_id)
+        .where(FilingRecord.case_id == case.id, FilingPacket.purpose == "filing")
+        .distinct()
+        .order_by(FilingRecord.filed_on)
     ).all()
     return CaseHeader(
         reference=case.reference,
@@ -477,8 +520,17 @@ def _header(session: Session, clock: FirmClock, case: Case, client: Person) -> C
         paralegal_id=str(case.paralegal_id or ""),
         paralegal=_staff_name(session, case.paralegal_id) if case.paralegal_id else "",
         opened_on=clock.date(case.opened_on),
+        filed_on=", ".join(clock.date(day) for day in filed),
+        received_on=", ".join(
+            f"{clock.date(receipt.received_on)} ({receipt.form or receipt.receipt_number})"
+            for receipt in receipts
+            if receipt.received_on
+        ),
+        priority_date=clock.date(case.priority_date),
+        priority_date_iso=case.priority_date.isoformat() if case.priority_date else "",
+        closed_on=clock.date(case.closed_on),
         next_deadline=clock.date(case.next_deadline_on),
-        receipt_numbers=", ".join(receipts),
+        receipt_numbers=", ".join(receipt.receipt_number for receipt in receipts),
     )
 
 

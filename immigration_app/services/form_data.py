@@ -305,6 +305,7 @@ def case_values(case: Case) -> Values:
     return {
         "case.relationship": case_type.relationship if case_type else "",
         "case.reference": case.reference,
+        "case.priority_date": case.priority_date,
     }
 
 

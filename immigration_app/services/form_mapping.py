@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from immigration_app.catalog.form_maps import (
+    CASE_FIELDS,
     MEMBER_ROLES,
     PERSON_FIELDS,
     PERSON_GROUPS,
@@ -78,7 +79,7 @@ def _rule_of(edit: FormMapEdit, catalog_rule: FieldRule | None) -> FieldRule:
 
 def key_choices(form_map: FormMap) -> list[str]:
     """Every key an admin may pick for this form (lists up to LIST_INDEXES_OFFERED)."""
-    keys = ["case.relationship", "case.reference"]
+    keys = [f"case.{field}" for field in CASE_FIELDS]
     for role in form_map.people:
         keys += [f"{role}.{field}" for field in PERSON_FIELDS]
         keys += [

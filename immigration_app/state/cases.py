@@ -23,6 +23,7 @@ from immigration_app.services.cases import (
     edit_member_profile,
     move_case,
     open_case,
+    set_priority_date,
 )
 from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
 from immigration_app.services.filings import add_receipt as add_checked_receipt
@@ -242,6 +243,12 @@ class CaseState(rx.State):
             number=field.get("receipt_number", "")[:40],
             form=field.get("receipt_form", "")[:16],
         )
+
+    @rx.event
+    @staff_only()
+    async def save_priority_date(self, form_data: dict):
+        typed = form_text(form_data).get("priority_date", "")
+        return await self._change(set_priority_date, "Priority date saved.", typed=typed)
 
     @rx.event
     @staff_only()

@@ -141,3 +141,21 @@ def test_a_long_timeline_shows_the_newest_events_and_older_ones_on_request(
 
     page.get_by_label("Show").select_option("case_opened")
     expect(events).to_have_count(1)
+
+
+def test_the_priority_date_is_set_among_the_key_dates_and_recorded(page: Page, app_url: str):
+    reference = _new_case("Oyelaran")
+    sign_in_to_dashboard(page, demo("paralegal"))
+    page.goto(f"/cases/{reference}")
+    dates = page.get_by_role("region", name="Key dates")
+    expect(dates).to_contain_text("Priority date")
+    expect(dates).to_contain_text("Not set")
+    page.get_by_label("Priority date (empty to clear)").fill("2019-03-15")
+    page.get_by_role("button", name="Save priority date").click()
+    expect(page.get_by_text("Priority date saved.")).to_be_visible()
+    expect(dates).to_contain_text("03/15/2019")
+
+    page.get_by_role("tab", name="Timeline").click()
+    latest = page.get_by_role("list", name="Case timeline").get_by_role("listitem").first
+    expect(latest).to_contain_text("Priority date: (empty) → 03/15/2019")
+    expect(latest).to_contain_text(demo("paralegal").email)

@@ -1,8 +1,19 @@
+from datetime import date
+
 import pytest
 from sqlmodel import func, select
 
 from immigration_app import catalog
-from immigration_app.models import Case, CaseEvent, CaseMember, CaseNote, Person
+from immigration_app.models import (
+    Case,
+    CaseEvent,
+    CaseMember,
+    CaseNote,
+    FilingPacket,
+    FilingRecord,
+    Person,
+    ReceiptNumber,
+)
 from immigration_app.services.audit import record_event
 from immigration_app.services.case_list import CaseQuery, search_cases
 from immigration_app.services.cases import (
@@ -16,6 +27,7 @@ from immigration_app.services.cases import (
     edit_member_profile,
     move_case,
     open_case,
+    set_priority_date,
 )
 from immigration_app.services.db import session_scope
 from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
@@ -266,6 +278,93 @@ def test_timeline_filters_by_kind(session):
     assert [entry.kind for entry in timeline.entries] == ["note_added"]
     workspace = case_workspace(session, viewer=attorney, reference=case.reference)
     assert workspace.event_kinds == ("case_opened", "note_added")
+
+
+def test_the_priority_date_is_set_checked_and_cleared_as_an_event(session):
+    attorney = make_viewer(session, role="attorney")
+    case = make_case(session, actor=attorney)
+    for typed, message in (
+        ("03/15/20199", "Enter the priority date as MM/DD/YYYY."),
+        ("2999-01-01", "A priority date cannot be in the future."),
+    ):
+        with pytest.raises(InvalidInput) as refused:
+            set_priority_date(session, actor=attorney, reference=case.reference, typed=typed)
+        assert refused.value.fields == {"priority_date": message}
+    assert case.priority_date is None
+
+    set_priority_date(session, actor=attorney, reference=case.reference, typed="2019-03-15")
+    set_priority_date(session, actor=attorney, reference=case.reference, typed="03/15/2019")
+    assert case.priority_date == date(2019, 3, 15)
+    header = case_workspace(session, viewer=attorney, reference=case.reference).header
+    assert (header.priority_date, header.priority_date_iso) == ("03/15/2019", "2019-03-15")
+    set_priority_date(session, actor=attorney, reference=case.reference, typed=" ")
+    assert case.priority_date is None
+    events = case_timeline(
+        session, viewer=attorney, reference=case.reference, event_kind="priority_date_changed"
+    ).entries
+    assert [(e.summary, e.changes) for e in events] == [
+        ("Priority date cleared", ("Priority date: 03/15/2019 → (empty)",)),
+        ("Priority date set to 03/15/2019", ("Priority date: (empty) → 03/15/2019",)),
+    ]
+
+
+def test_a_paralegal_sets_the_priority_date_only_on_a_case_they_may_see(session):
+    paralegal = make_viewer(session, role="paralegal")
+    mine = make_case(session, actor=paralegal)
+    theirs = make_case(session, actor=make_viewer(session, role="paralegal"))
+    set_priority_date(session, actor=paralegal, reference=mine.reference, typed="2020-01-02")
+    with pytest.raises(NotFound):
+        set_priority_date(session, actor=paralegal, reference=theirs.reference, typed="2020-01-02")
+    assert (mine.priority_date, theirs.priority_date) == (date(2020, 1, 2), None)
+
+
+def test_the_header_shows_the_key_dates(session):
+    attorney = make_viewer(session, role="attorney")
+    case = make_case(session, actor=attorney)
+    header = case_workspace(session, viewer=attorney, reference=case.reference).header
+    assert (header.filed_on, header.received_on, header.closed_on) == ("", "", "")
+    packets = [
+        FilingPacket(
+            case_id=case.id,
+            purpose=purpose,
+            version=version,
+            blob_name=f"packet-{case.id}-{version}",
+            sha256="0" * 64,
+            size_bytes=1,
+            page_count=1,
+        )
+        for version, purpose in ((1, "filing"), (2, "rfe_response"))
+    ]
+    session.add_all(packets)
+    session.flush()
+    for packet, filed_on in zip(packets, (date(2026, 1, 5), date(2026, 4, 1)), strict=True):
+        session.add(
+            FilingRecord(
+                case_id=case.id,
+                packet_id=packet.id,
+                filed_on=filed_on,
+                method="mail",
+                filed_by_id=attorney.id,
+                recorded_by_id=attorney.id,
+            )
+        )
+    session.add_all(
+        [
+            ReceiptNumber(
+                case_id=case.id,
+                receipt_number="IOE0912345678",
+                form="N-400",
+                received_on=date(2026, 1, 8),
+            ),
+            ReceiptNumber(case_id=case.id, receipt_number="IOE0912345679"),
+        ]
+    )
+    case.closed_on = date(2026, 6, 30)
+    header = case_workspace(session, viewer=attorney, reference=case.reference).header
+    assert header.filed_on == "01/05/2026"  # the RFE response is not the filing
+    assert header.received_on == "01/08/2026 (N-400)"
+    assert header.receipt_numbers == "IOE0912345678, IOE0912345679"
+    assert header.closed_on == "06/30/2026"
 
 
 def _notes_on(session, actor, case, count: int) -> None:

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from immigration_app.models import CaseEvent, FilledForm, FormTemplate
 from immigration_app.services import storage
-from immigration_app.services.cases import MemberInput, open_case
+from immigration_app.services.cases import MemberInput, open_case, set_priority_date
 from immigration_app.services.db import session_scope
 from immigration_app.services.errors import InvalidInput, NotPermitted
 from immigration_app.services.form_data import case_members, form_people
@@ -135,6 +135,16 @@ def test_each_form_is_filled_from_the_profiles_and_reads_back(session, admin, ma
             assert values[rule.name] in (wanted, CONTINUATION_MARK), (rule.name, rule.key)
     assert checked >= (60 if form == "I-130" else 4), f"only {checked} fields checked"
     assert row.version == 1 and row.template_id == template.id
+
+
+def test_the_i485_asks_the_priority_date_the_case_holds(session, admin, marriage):
+    load(session, admin, "I-485")
+    field = "form1[0].#subform[4].Pt2Line2_Date[0]"
+    row = fill_form(session, actor=admin, reference=marriage.reference, form_number="I-485")
+    assert filled_values(row)[field] == ""
+    set_priority_date(session, actor=admin, reference=marriage.reference, typed="2019-03-15")
+    row = fill_form(session, actor=admin, reference=marriage.reference, form_number="I-485")
+    assert filled_values(row)[field] == "03/15/2019"
 
 
 def test_a_fill_is_a_new_version_and_an_event(session, admin, marriage):

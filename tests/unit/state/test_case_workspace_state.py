@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from immigration_app.models import Case
 from immigration_app.services.audit import record_event
 from immigration_app.services.cases import TIMELINE_PAGE
 from immigration_app.services.db import session_scope
@@ -49,3 +50,22 @@ async def test_older_events_are_fetched_a_page_at_a_time_and_the_filter_starts_o
     assert not state.timeline_has_older
     await state.filter_timeline("note_added")
     assert len(state.timeline) == TIMELINE_PAGE and state.timeline_has_older
+
+
+async def test_the_priority_date_is_saved_from_the_header_with_errors_beside_the_field(tab):
+    state, case = await _open(tab)
+    await state.save_priority_date({"priority_date": "2999-01-01"})
+    assert state.errors == {"priority_date": "A priority date cannot be in the future."}
+    assert state.header.priority_date == ""
+    await state.save_priority_date({"priority_date": "2019-03-15"})
+    assert (state.errors, state.header.priority_date) == ({}, "03/15/2019")
+    assert state.timeline[0].summary == "Priority date set to 03/15/2019"
+
+
+async def test_a_paralegal_cannot_set_the_priority_date_of_another_paralegals_case(tab):
+    state, case = await _open(tab, "paralegal", theirs=True)
+    assert state.status == "missing"
+    state.reference = case.reference  # a hand-made call, as any browser could send
+    await state.save_priority_date({"priority_date": "2019-03-15"})
+    with session_scope() as session:
+        assert session.get(Case, case.id).priority_date is None
