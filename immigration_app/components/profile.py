@@ -17,12 +17,14 @@ def _pair(*children: rx.Component) -> rx.Component:
     )
 
 
-def profile_fields(errors: Var, values: Var | None = None) -> rx.Component:
-    """Profile inputs named as PersonInput's fields; `values` (a dict var) pre-fills them."""
+def profile_fields(errors: Var, values: Var | None = None, prefix: str = "") -> rx.Component:
+    """Profile inputs named `prefix` + PersonInput's fields; `values` (a dict var) pre-fills
+    them. A second profile form on a page needs its own prefix: Reflex reads a form's fields
+    by their ids, and two inputs with one id would read as one."""
 
     def field(label: str, name: str, **kwargs) -> rx.Component:
         default = values[name] if values is not None else None
-        return text_field(label, name, errors=errors, default_value=default, **kwargs)
+        return text_field(label, prefix + name, errors=errors, default_value=default, **kwargs)
 
     language_default = values["preferred_language"] if values is not None else None
     return rx.vstack(
@@ -37,7 +39,7 @@ def profile_fields(errors: Var, values: Var | None = None) -> rx.Component:
         _pair(
             select_field(
                 "Sex (as the forms ask it)",
-                "sex",
+                prefix + "sex",
                 SEXES,
                 errors=errors,
                 empty_label="Not known yet",
@@ -74,7 +76,7 @@ def profile_fields(errors: Var, values: Var | None = None) -> rx.Component:
             field("Email", "email", type="email"),
             select_field(
                 "Preferred language",
-                "preferred_language",
+                prefix + "preferred_language",
                 LANGUAGES,
                 errors=errors,
                 default_value=language_default,
@@ -86,7 +88,7 @@ def profile_fields(errors: Var, values: Var | None = None) -> rx.Component:
         ),
         text_area(
             "Other names used (maiden names, aliases): one per line, family name, given names",
-            "other_names",
+            prefix + "other_names",
             errors=errors,
             rows=2,
             default_value=values["other_names"] if values is not None else None,

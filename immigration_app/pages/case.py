@@ -14,6 +14,7 @@ from immigration_app.pages.case_documents import documents_tab
 from immigration_app.pages.case_filing import filing_tab
 from immigration_app.pages.case_forms import forms_tab
 from immigration_app.pages.case_histories import member_histories
+from immigration_app.pages.case_members import add_person_dialog, member_controls
 from immigration_app.pages.case_uscis import uscis_tab
 from immigration_app.services.cases import MemberView, NoteView, TimelineEntry
 from immigration_app.state.case_checks import CaseChecksState
@@ -260,6 +261,7 @@ def _member(member: MemberView) -> rx.Component:
                 width="100%",
                 wrap="wrap",
             ),
+            member_controls(member),
             rx.cond(
                 CaseState.editing_person_id == member.person_id, _edit_form(), _member_facts(member)
             ),
@@ -377,7 +379,12 @@ def _tabs() -> rx.Component:
         (
             "profile",
             "Profile",
-            rx.vstack(rx.foreach(CaseState.members, _member), spacing="3", width="100%"),
+            rx.vstack(
+                add_person_dialog(),
+                rx.foreach(CaseState.members, _member),
+                spacing="3",
+                width="100%",
+            ),
         ),
         ("timeline", "Timeline", _timeline()),
         ("notes", "Notes", _notes()),

@@ -102,27 +102,37 @@ def _next_reference(session: Session, year: int) -> str:
     return f"{prefix}{number:04d}"
 
 
-def _member_problems(session: Session, viewer: Viewer, kind, members: list[MemberInput]) -> dict:
+def member_problems(
+    session: Session, viewer: Viewer, kind, member: MemberInput, prefix: str = ""
+) -> dict[str, str]:
+    """Field errors for someone to put on a case of `kind`, keyed `{prefix}{field}`: a role of
+    the type, and a person the viewer may see or a valid new profile."""
+    problems: dict[str, str] = {}
+    if kind is not None and member.role not in kind.all_roles:
+        problems[f"{prefix}role"] = "This role does not belong on this type of case."
+    if member.person_id is not None:
+        visible = session.exec(
+            select(Person.id).where(Person.id == member.person_id, people_visible_to(viewer))
+        ).first()
+        if visible is None:
+            problems[f"{prefix}person"] = "Choose the person again from the search."
+    elif member.new_person is None:
+        problems[f"{prefix}person"] = "Find the person or enter them as new."
+    else:
+        try:
+            validate_person(member.new_person)
+        except InvalidInput as error:
+            problems.update({f"{prefix}{name}": text for name, text in error.fields.items()})
+    return problems
+
+
+def _members_problems(session: Session, viewer: Viewer, kind, members: list[MemberInput]) -> dict:
     """Field errors for the members, keyed `m{index}_{field}` as the wizard names its inputs."""
     problems: dict[str, str] = {}
     if kind is not None and kind.client_role not in [member.role for member in members]:
         problems["members"] = f"Add the {kind.client_role.replace('_', ' ')} (the firm's client)."
     for index, member in enumerate(members):
-        if kind is not None and member.role not in kind.all_roles:
-            problems[f"m{index}_role"] = "This role does not belong on this type of case."
-        if member.person_id is not None:
-            visible = session.exec(
-                select(Person.id).where(Person.id == member.person_id, people_visible_to(viewer))
-            ).first()
-            if visible is None:
-                problems[f"m{index}_person"] = "Choose the person again from the search."
-        elif member.new_person is None:
-            problems[f"m{index}_person"] = "Find the person or enter them as new."
-        else:
-            try:
-                validate_person(member.new_person)
-            except InvalidInput as error:
-                problems.update({f"m{index}_{name}": text for name, text in error.fields.items()})
+        problems |= member_problems(session, viewer, kind, member, f"m{index}_")
     return problems
 
 
@@ -144,7 +154,7 @@ def open_case(
     if actor.role == Role.PARALEGAL and paralegal_id is None:
         paralegal_id = actor.id  # a paralegal's new case is theirs to work
     problems |= _check_assignees(session, attorney_id, paralegal_id)
-    problems |= _member_problems(session, actor, kind, members)
+    problems |= _members_problems(session, actor, kind, members)
     if problems:
         raise InvalidInput(problems)
 
@@ -442,6 +452,8 @@ class CaseHeader:
 @dataclass(frozen=True)
 class MemberView:
     person_id: int
+    member_id: int
+    role_key: str
     role: str
     name: str
     is_client: bool
@@ -481,6 +493,7 @@ class NoteView:
 class CaseWorkspace:
     header: CaseHeader
     members: tuple[MemberView, ...]
+    roles: tuple[tuple[str, str], ...]  # the roles its type has, to choose from: (key, name)
     event_kinds: tuple[str, ...]  # on the timeline, which case_timeline reads a page at a time
     notes: tuple[NoteView, ...]
 
@@ -567,6 +580,13 @@ def case_timeline(
     )
 
 
+def role_choices(case_type: str) -> tuple[tuple[str, str], ...]:
+    """The member roles of a case type, as a picker offers them."""
+    kind = catalog.case_types().get(case_type)
+    roles = kind.all_roles if kind else ()
+    return tuple((role, role.replace("_", " ").capitalize()) for role in roles)
+
+
 def case_workspace(session: Session, *, viewer: Viewer, reference: str) -> CaseWorkspace:
     """What the case page shows but its timeline. NotFound when the viewer may not see it."""
     case = visible_case(session, viewer=viewer, reference=reference)
@@ -585,6 +605,8 @@ def case_workspace(session: Session, *, viewer: Viewer, reference: str) -> CaseW
     members = tuple(
         MemberView(
             person_id=person.id,
+            member_id=member.id,
+            role_key=member.role,
             role=member.role.replace("_", " "),
             name=display_name(person),
             is_client=member.is_primary_client,
@@ -615,6 +637,7 @@ def case_workspace(session: Session, *, viewer: Viewer, reference: str) -> CaseW
     return CaseWorkspace(
         header=_header(session, clock, case, rows[0][1]),
         members=members,
+        roles=role_choices(case.case_type),
         event_kinds=tuple(kinds),
         notes=tuple(
             NoteView(author=author, when=clock.moment(note.created_at), body=note.body)

@@ -103,16 +103,33 @@ def type_checklist(session: Session, case_type: str, role: str) -> list[ItemText
 def instantiate_checklist(session: Session, case: Case) -> int:
     """Give a newly opened case its items, one list per member; returns how many."""
     members = session.exec(select(CaseMember).where(CaseMember.case_id == case.id)).all()
-    count = 0
-    for member in members:
-        for position, text in enumerate(type_checklist(session, case.case_type, member.role)):
-            session.add(
-                CaseChecklistItem(
-                    case_id=case.id, member_id=member.id, position=position, **text.values()
-                )
+    return sum(ask_member(session, case, member) for member in members)
+
+
+def ask_member(session: Session, case: Case, member: CaseMember) -> int:
+    """Ask a member for what the case type's list asks of their role and they have not been
+    asked yet (a member added, or given another role); returns how many items were added."""
+    asked = set(
+        session.exec(
+            select(CaseChecklistItem.code).where(CaseChecklistItem.member_id == member.id)
+        ).all()
+    )
+    last = session.exec(
+        select(func.max(CaseChecklistItem.position)).where(CaseChecklistItem.member_id == member.id)
+    ).one()
+    start = 0 if last is None else last + 1
+    texts = [
+        text
+        for text in type_checklist(session, case.case_type, member.role)
+        if text.code not in asked
+    ]
+    for position, text in enumerate(texts, start=start):
+        session.add(
+            CaseChecklistItem(
+                case_id=case.id, member_id=member.id, position=position, **text.values()
             )
-            count += 1
-    return count
+        )
+    return len(texts)
 
 
 # --- per case -------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from immigration_app.services.cases import (
     edit_member_profile,
     move_case,
     open_case,
+    role_choices,
     set_priority_date,
 )
 from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
@@ -99,6 +100,7 @@ class CaseState(rx.State):
     status: str = "loading"  # loading | found | missing
     header: CaseHeader = _NO_CASE
     members: list[MemberView] = []
+    member_roles: list[tuple[str, str]] = []  # the roles of the case's type
     timeline: list[TimelineEntry] = []
     timeline_has_older: bool = False
     # How many of the newest events the timeline shows; "Show older events" raises it.
@@ -137,6 +139,7 @@ class CaseState(rx.State):
         self.status = "found"
         self.header = workspace.header
         self.members = list(workspace.members)
+        self.member_roles = list(workspace.roles)
         self.timeline, self.timeline_has_older = list(timeline.entries), timeline.has_older
         self.event_kinds = list(workspace.event_kinds)
         self.notes = list(workspace.notes)
@@ -346,9 +349,7 @@ class NewCaseState(rx.State):
     async def choose_type(self, key: str):
         kind = catalog.case_types().get(str(key))
         self.case_type = kind.key if kind else ""
-        self.roles = (
-            [(role, role.replace("_", " ").capitalize()) for role in kind.all_roles] if kind else []
-        )
+        self.roles = list(role_choices(self.case_type))
         self.needed_roles = ", ".join(role.replace("_", " ") for role in kind.roles) if kind else ""
         self.adding_role = kind.role_to_add(self._taken_roles()) if kind else ""
         self.errors = {}

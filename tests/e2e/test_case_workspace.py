@@ -159,3 +159,34 @@ def test_the_priority_date_is_set_among_the_key_dates_and_recorded(page: Page, a
     latest = page.get_by_role("list", name="Case timeline").get_by_role("listitem").first
     expect(latest).to_contain_text("Priority date: (empty) → 03/15/2019")
     expect(latest).to_contain_text(demo("paralegal").email)
+
+
+def test_people_are_added_moved_and_taken_off_an_open_case(page: Page, app_url: str):
+    reference = _new_case("Marsh")
+    sign_in_to_dashboard(page, demo("attorney"))
+    page.goto(f"/cases/{reference}")
+    page.get_by_role("button", name="Add a person").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Their role on the case").select_option("derivative")
+    dialog.get_by_role("tab", name="Enter a new person").click()
+    dialog.get_by_label("Family name (last name)").fill("Marsh")
+    dialog.get_by_label("Given name (first name)").fill("Tobias")
+    dialog.get_by_role("button", name="Add new person").click()
+    expect(page.get_by_text("document(s) are asked of them")).to_be_visible()
+    expect(page.get_by_role("heading", name="Tobias Marsh")).to_be_visible()
+
+    page.get_by_label("Role of Tobias Marsh", exact=True).select_option("joint_sponsor")
+    page.get_by_role("button", name="Change the role of Tobias Marsh").click()
+    expect(page.get_by_text(re.compile("^Role changed"))).to_be_visible()
+
+    page.get_by_role("button", name="Take Dana Marsh off the case").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Take off the case").click()
+    expect(page.get_by_role("alert").filter(has_text="the only petitioner")).to_be_visible()
+
+    page.get_by_role("button", name="Take Tobias Marsh off the case").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Take off the case").click()
+    expect(page.get_by_role("heading", name="Tobias Marsh")).to_have_count(0)
+    page.get_by_role("tab", name="Timeline").click()
+    events = page.get_by_role("list", name="Case timeline").get_by_role("listitem")
+    expect(events.first).to_contain_text("Tobias Marsh (joint sponsor) taken off the case")
+    expect(events.nth(1)).to_contain_text("Tobias Marsh is now joint sponsor (was derivative)")

@@ -8,6 +8,8 @@ from immigration_app.models import Case
 from immigration_app.services.audit import record_event
 from immigration_app.services.cases import TIMELINE_PAGE
 from immigration_app.services.db import session_scope
+from immigration_app.services.people import PersonInput, create_person
+from immigration_app.state.case_members import CaseMembersState
 from immigration_app.state.cases import CaseState
 from tests.factories import make_case, make_viewer
 from tests.unit.state.conftest import sign_in_as
@@ -69,3 +71,59 @@ async def test_a_paralegal_cannot_set_the_priority_date_of_another_paralegals_ca
     await state.save_priority_date({"priority_date": "2019-03-15"})
     with session_scope() as session:
         assert session.get(Case, case.id).priority_date is None
+
+
+async def test_a_person_is_found_and_added_with_their_role_then_taken_off_again(tab):
+    state, case = await _open(tab)
+    with session_scope() as session:
+        create_person(session, PersonInput("Lindqvist", "Ebba", date_of_birth="1990-04-05"))
+    people = tab.state(CaseMembersState)
+    await people.open_add()
+    assert people.adding
+    await people.find_people({"person_search": "lindq"})
+    [match] = people.matches
+    await people.add_existing(match.id, match.name)
+    assert people.errors == {"role": "Choose their role on the case first."}
+    await people.choose_role("not-a-role")
+    assert people.role == ""
+    await people.choose_role("applicant")
+    await people.add_existing(match.id, match.name)
+    assert not people.adding and people.errors == {}
+    added = next(m for m in state.members if m.name == "Ebba Lindqvist")
+    assert (added.role_key, state.timeline[0].kind) == ("applicant", "member_added")
+
+    client = next(m for m in state.members if m.is_client)
+    await people.remove(client.member_id)
+    assert people.refused_member_id == 0  # another applicant remains: the client passes on
+    assert [m.name for m in state.members] == ["Ebba Lindqvist"]
+    assert state.members[0].is_client
+    await people.remove(added.member_id)
+    assert people.refused_member_id == added.member_id
+    assert people.refusal == "Ebba Lindqvist is the only person on this case."
+
+
+async def test_a_new_person_like_one_on_file_is_shown_first_and_added_once_confirmed(tab):
+    state, _ = await _open(tab)
+    people = tab.state(CaseMembersState)
+    await people.open_add()
+    await people.choose_role("applicant")
+    await people.add_new({"new_family_name": "", "new_given_name": "Maria"})
+    assert "new_family_name" in people.errors
+    await people.add_new(
+        {"new_family_name": "Garcia", "new_given_name": "Maria", "new_date_of_birth": "1980-05-17"}
+    )
+    assert [d.name for d in people.duplicates] == ["Maria Garcia"]  # the case's own client
+    assert len(state.members) == 1
+    await people.add_new_anyway()
+    assert len(state.members) == 2 and not people.adding
+
+
+async def test_a_role_change_refused_shows_on_that_persons_card(tab):
+    state, _ = await _open(tab)
+    people = tab.state(CaseMembersState)
+    [client] = state.members
+    await people.change_role({"member_id": str(client.member_id), "role": "applicant"})
+    assert people.refused_member_id == 0  # already their role: nothing to do
+    await people.change_role({"member_id": str(client.member_id), "role": "beneficiary"})
+    assert people.refused_member_id == client.member_id
+    assert people.refusal == "Choose a role this type of case has."
