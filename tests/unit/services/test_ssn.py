@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from immigration_app.models import CaseEvent, CaseMember, Person
 from immigration_app.services.audit_log import AuditQuery, export_audit_csv
-from immigration_app.services.cases import case_workspace, edit_member_profile
+from immigration_app.services.cases import case_timeline, edit_member_profile
 from immigration_app.services.errors import InvalidInput
 from immigration_app.services.form_data import person_values
 from immigration_app.services.people import PersonInput, create_person, normalize_ssn
@@ -77,7 +77,7 @@ def test_a_staff_entry_is_an_event_that_shows_only_the_last_four_digits(session,
     assert session.get(Person, person_id).ssn == "123456789"
     (event,) = _ssn_events(session)
     assert (event.before, event.after) == ({"ssn": ""}, {"ssn": "***-**-6789"})
-    timeline = case_workspace(session, viewer=attorney, reference=case.reference).timeline
+    timeline = case_timeline(session, viewer=attorney, reference=case.reference).entries
     assert timeline[0].changes == ("Social Security number: (empty) → ***-**-6789",)
     admin = make_viewer(session, role="admin")
     exported = "".join(export_audit_csv(session, viewer=admin, query=AuditQuery()))
