@@ -23,6 +23,7 @@ from sqlmodel import Session, func, select
 from immigration_app.models import Case, CaseEvent, User
 from immigration_app.services.audit import record_event
 from immigration_app.services.firm import FirmClock, firm_clock
+from immigration_app.services.numbers import MAX_PAGE, whole_number
 from immigration_app.services.viewer import Viewer, require_admin
 
 PAGE_SIZE = 50
@@ -57,13 +58,13 @@ class AuditQuery:
         kind = str(params.get("kind", "")).strip()
         page = str(params.get("page", ""))
         return cls(
-            user=int(user) if user.isdigit() and len(user) < 10 else None,
+            user=whole_number(user),
             case=case.upper() if _REFERENCE.match(case) else "",
             kind=kind if _KIND.match(kind) else "",
             date_from=_date(str(params.get("from", "")).strip()),
             date_to=_date(str(params.get("to", "")).strip()),
             text=str(params.get("q", "")).replace("\x00", "").strip()[:MAX_TEXT_LENGTH],
-            page=max(1, min(int(page), 100_000)) if page.isdigit() and len(page) < 7 else 1,
+            page=whole_number(page, most=MAX_PAGE) or 1,
         )
 
     def to_params(self) -> dict[str, str]:

@@ -24,6 +24,7 @@ from immigration_app.services.board_stats import (
 )
 from immigration_app.services.documents import missing_counts
 from immigration_app.services.firm import firm_clock
+from immigration_app.services.numbers import whole_number
 from immigration_app.services.people import display_name
 from immigration_app.services.stages import firm_stages, number_text, stage_limits
 from immigration_app.services.viewer import Viewer, visible_cases
@@ -43,11 +44,10 @@ class BoardFilters:
 
     def where(self, viewer: Viewer, today) -> sa.ColumnElement[bool]:
         conditions = [Case.closed_on.is_(None), visible_cases(viewer)]
-        if self.assignee.isdigit():
-            person = int(self.assignee)
+        if (person := whole_number(self.assignee)) is not None:
             conditions.append(sa.or_(Case.attorney_id == person, Case.paralegal_id == person))
-        if self.attorney.isdigit():
-            conditions.append(Case.attorney_id == int(self.attorney))
+        if (attorney := whole_number(self.attorney)) is not None:
+            conditions.append(Case.attorney_id == attorney)
         if self.case_type in catalog.case_types():
             conditions.append(Case.case_type == self.case_type)
         if self.only_overdue:

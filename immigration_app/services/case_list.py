@@ -37,6 +37,7 @@ from immigration_app.services.audit import record_event
 from immigration_app.services.documents import missing_counts
 from immigration_app.services.errors import InvalidInput
 from immigration_app.services.firm import FirmClock, firm_clock
+from immigration_app.services.numbers import MAX_PAGE, whole_number
 from immigration_app.services.people import (
     normalize_a_number,
     people_named,
@@ -89,12 +90,12 @@ class CaseQuery:
             search=params.get("q", "")[:MAX_SEARCH_LENGTH],
             stage=params.get("stage", "") if params.get("stage") in stage_keys else "",
             case_type=params.get("type", "") if params.get("type") in catalog.case_types() else "",
-            assignee=int(assignee) if assignee.isdigit() and len(assignee) < 10 else None,
+            assignee=whole_number(assignee),
             mine=params.get("mine") == "1",
             show=params.get("show", "") if params.get("show") in SHOW_FILTERS else "",
             sort=sort if sort in SORT_COLUMNS else cls.sort,
             descending=params.get("dir") != "asc",
-            page=max(1, min(int(page), 100_000)) if page.isdigit() and len(page) < 7 else 1,
+            page=whole_number(page, most=MAX_PAGE) or 1,
         )
 
     def to_params(self) -> dict[str, str]:

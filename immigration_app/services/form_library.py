@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,6 +22,7 @@ from immigration_app.models import FilledForm, FormField, FormTemplate, User
 from immigration_app.services import storage
 from immigration_app.services.audit import record_event
 from immigration_app.services.errors import InvalidInput, NotFound, over_column_limits
+from immigration_app.services.numbers import whole_number
 from immigration_app.services.pdf_forms import BlankField, FormRefused, read_blank_form
 from immigration_app.services.viewer import Viewer, require_admin
 
@@ -287,5 +289,5 @@ def library(session: Session) -> list[LibraryRow]:
 
 def _form_order(number: str) -> tuple:
     letter, _, digits = number.partition("-")
-    numeric = "".join(character for character in digits if character.isdigit())
-    return (letter, int(numeric or 0), digits)
+    numeric = re.sub("[^0-9]", "", digits)  # a typed number may hold any character
+    return (letter, whole_number(numeric) or 0, digits)

@@ -16,6 +16,7 @@ from immigration_app import catalog
 from immigration_app.models import Role, StageSetting
 from immigration_app.services.audit import record_event
 from immigration_app.services.errors import InvalidInput, NotPermitted
+from immigration_app.services.numbers import whole_number
 from immigration_app.services.viewer import Viewer
 
 MAX_TITLE = 64
@@ -164,9 +165,9 @@ def _whole(raw: str, field: str, most: int) -> int | None:
     raw = raw.strip()
     if not raw:
         return None
-    if not raw.isdigit() or not 1 <= int(raw) <= most:
+    if not (number := whole_number(raw, most=most)):
         raise InvalidInput({field: f"Leave it empty, or enter 1 to {most}."})
-    return int(raw)
+    return number
 
 
 def set_stage_limit(

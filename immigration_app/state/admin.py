@@ -9,6 +9,7 @@ from immigration_app.models import DATE_FORMATS, FirmSettings, Role
 from immigration_app.services.deadlines import BufferRow, buffers, set_buffer_days
 from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
 from immigration_app.services.firm import US_TIME_ZONES, firm_settings, update_firm_settings
+from immigration_app.services.numbers import whole_number
 from immigration_app.services.two_step import (
     reset_two_step,
     set_two_step_required,
@@ -172,15 +173,15 @@ class FirmSettingsState(rx.State):
     @staff_only(Role.ADMIN)
     async def save_buffer(self, form_data: dict):
         field = form_text(form_data)
-        raw = field.get("buffer_days", "").strip()
+        days = whole_number(field.get("buffer_days", "").strip())
         try:
-            if not raw.isdigit():
+            if days is None:
                 raise InvalidInput({"buffer_days": "Enter a whole number of days."})
             await call(
                 set_buffer_days,
                 actor=current_viewer(),
                 case_type=field.get("case_type", ""),
-                days=int(raw[:4]),
+                days=days,
             )
         except InvalidInput as error:
             self.errors = error.fields

@@ -15,6 +15,7 @@ from immigration_app.services.audit_log import (
     audit_entries,
     audit_kinds,
 )
+from immigration_app.services.numbers import MAX_PAGE, whole_number
 from immigration_app.state.auth import current_viewer, staff_only
 from immigration_app.state.forms import form_text
 from immigration_app.state.services import call
@@ -82,11 +83,8 @@ class AuditLogState(rx.State):
     @rx.event
     @staff_only(Role.ADMIN)
     async def go_to_page(self, page: int):
-        number = str(page)
         query = AuditQuery.from_params(self.params)
-        return await self._show(
-            query.changed(page=int(number) if number.isdigit() and len(number) < 7 else 1)
-        )
+        return await self._show(query.changed(page=whole_number(page, most=MAX_PAGE) or 1))
 
     @rx.event
     @staff_only(Role.ADMIN)

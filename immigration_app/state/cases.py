@@ -28,6 +28,7 @@ from immigration_app.services.cases import (
 )
 from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
 from immigration_app.services.filings import add_receipt as add_checked_receipt
+from immigration_app.services.numbers import whole_number
 from immigration_app.services.people import (
     PersonInput,
     PersonMatch,
@@ -52,8 +53,7 @@ def chosen_id(raw) -> int | None:
     """The id a browser sent for a choice (a colleague, a person), or None for anything else.
 
     Services check that the id is one the user may choose."""
-    raw = str(raw)
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return whole_number(raw)
 
 
 CASE_TABS = (

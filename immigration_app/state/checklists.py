@@ -25,6 +25,7 @@ from immigration_app.services.checklists import (
     type_checklist_rows,
 )
 from immigration_app.services.errors import InvalidInput, NotFound
+from immigration_app.services.numbers import whole_number
 from immigration_app.state.auth import current_viewer, staff_only
 from immigration_app.state.forms import form_text
 from immigration_app.state.services import call
@@ -58,6 +59,7 @@ def item_text(form_data: dict) -> ItemText:
     """What the item form sent, as the service's ItemText (checked by the service)."""
     field = form_text(form_data)
     days = field.get("expires_after_days", "").strip()
+    expires = whole_number(days) if days else 0
     return ItemText(
         code=field.get("code", "").strip().lower()[:64],
         section=field.get("section", "")[:32],
@@ -69,7 +71,7 @@ def item_text(form_data: dict) -> ItemText:
         translation=field.get("translation", "") in _CHECKED,
         required=field.get("required", "") in _CHECKED,
         # Empty means "never stale"; anything but whole days gets the service's message.
-        expires_after_days=int(days) if days.isdigit() and len(days) < 6 else (-1 if days else 0),
+        expires_after_days=-1 if expires is None else expires,
     )
 
 

@@ -20,8 +20,9 @@ from immigration_app.services.deadlines import (
 )
 from immigration_app.services.errors import InvalidInput, NotFound
 from immigration_app.services.messages import MessageView, case_messages
+from immigration_app.services.numbers import whole_number
 from immigration_app.state.auth import current_viewer, staff_only
-from immigration_app.state.cases import CaseState, opens_with_the_case
+from immigration_app.state.cases import CaseState, chosen_id, opens_with_the_case
 from immigration_app.state.forms import form_text
 from immigration_app.state.services import call
 
@@ -156,7 +157,7 @@ class CaseDeadlinesState(rx.State):
     @rx.event
     @staff_only()
     async def start_closing(self, deadline_id: int):
-        self.closing_id = int(deadline_id) if str(deadline_id).isdigit() else 0
+        self.closing_id = chosen_id(deadline_id) or 0
         self.errors = {}
 
     @rx.event
@@ -192,16 +193,16 @@ class CaseDeadlinesState(rx.State):
     async def save_client_every(self, form_data: dict):
         field = form_text(form_data)
         which = field.get("which", "")
-        raw = field.get(which, "").strip()
+        days = whole_number(field.get(which, "").strip())
         try:
-            if not raw.isdigit():
+            if days is None:
                 raise InvalidInput({which: "Enter a whole number of days (0 = never)."})
             await call(
                 set_client_interval,
                 actor=current_viewer(),
                 reference=self.reference,
                 which=which,
-                days=int(raw[:4]),
+                days=days,
             )
         except InvalidInput as error:
             self.errors = error.fields

@@ -27,6 +27,7 @@ from immigration_app.services.documents import (
     waive_item,
 )
 from immigration_app.services.errors import InvalidInput, NotFound
+from immigration_app.services.numbers import whole_number
 from immigration_app.services.portal import (
     DEFAULT_DAYS,
     LinkView,
@@ -393,16 +394,16 @@ class CaseDocumentsState(rx.State):
     @staff_only()
     async def create_portal_link(self, form_data: dict):
         field = form_text(form_data)
-        days = field.get("link_days", "").strip()
+        days = whole_number(field.get("link_days", "").strip())
         try:
-            if not days.isdigit():
+            if days is None:
                 raise InvalidInput({"days": "Enter a whole number of days."})
             _, token = await call(
                 create_link,
                 actor=current_viewer(),
                 reference=self.reference,
                 member_id=chosen_id(field.get("link_member_id", "")) or 0,
-                days=int(days[:4]),
+                days=days,
                 require_date_of_birth=field.get("link_birth_date", "") in _CHECKED,
                 send_email=field.get("link_email", "") in _CHECKED,
             )

@@ -6,6 +6,7 @@ import reflex as rx
 
 from immigration_app.services.errors import InvalidInput, NotFound
 from immigration_app.services.messages import MessageView, outbox, retry_message
+from immigration_app.services.numbers import MAX_PAGE, whole_number
 from immigration_app.state.auth import current_viewer, staff_only
 from immigration_app.state.forms import form_text
 from immigration_app.state.services import call
@@ -65,7 +66,7 @@ class OutboxState(rx.State):
     @rx.event
     @staff_only()
     async def go_to_page(self, page: int):
-        self.page = int(page) if str(page).isdigit() else 1
+        self.page = whole_number(page, most=MAX_PAGE) or 1
         await self._reload()
 
     @rx.event

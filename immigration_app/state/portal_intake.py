@@ -14,6 +14,7 @@ import reflex as rx
 
 from immigration_app.services import histories, intake
 from immigration_app.services.errors import InvalidInput, NotFound
+from immigration_app.services.numbers import whole_number
 from immigration_app.services.people import PersonInput
 from immigration_app.services.portal import PortalAccess
 from immigration_app.state.auth import public
@@ -89,8 +90,7 @@ def _kind(raw) -> str:
 
 
 def _row_id(raw) -> int:
-    raw = str(raw)
-    return int(raw) if raw.isdigit() and len(raw) < 10 else 0
+    return whole_number(raw) or 0
 
 
 class PortalIntakeState(PortalState):

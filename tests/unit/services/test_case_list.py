@@ -212,6 +212,18 @@ def test_url_parameters_round_trip_and_unknown_values_are_ignored():
     )
     assert junk == CaseQuery()
     assert CaseQuery.from_params({"page": "9" * 50}).page == 1
+    # Digits int() refuses ("²", Arabic-Indic, full-width), and numbers too big for a page or
+    # for PostgreSQL's integer ids, are ignored like any other junk.
+    for odd in ("²", "\u0663", "\uff13", "1²", "9" * 10_000, "2147483648", " 7", "+7"):
+        assert CaseQuery.from_params({"page": odd, "assignee": odd}) == CaseQuery(), odd
+    assert CaseQuery.from_params({"assignee": "2147483647"}).assignee == 2**31 - 1
+
+
+@pytest.mark.parametrize("odd", ["²", "9" * 10_000, "2147483648"])
+def test_odd_numbers_in_the_url_list_cases_instead_of_failing(session, firm, odd):
+    query = CaseQuery.from_params({"page": odd, "assignee": odd})
+    page = search_cases(session, viewer=firm.attorney, query=query)
+    assert (page.page, page.total) == (1, 3)
 
 
 def test_csv_export_has_every_matching_row_and_is_on_record(session, firm):

@@ -37,3 +37,12 @@ async def test_an_impossible_date_is_refused_beside_its_field(tab):
     await state.add({"title": "Send translations", "due_on": "2026-02-30"})
     assert state.errors == {"due_on": "2026-02-30 is not a real date."}
     assert state.deadlines == []
+
+
+async def test_a_client_email_interval_that_is_not_a_number_is_refused_beside_its_field(tab):
+    state = await _tab_on_case(tab, "attorney")
+    for odd in ("²", "9" * 5000, "-3"):
+        await state.save_client_every({"which": "status_updates", "status_updates": odd})
+        assert state.errors == {"status_updates": "Enter a whole number of days (0 = never)."}
+    await state.save_client_every({"which": "status_updates", "status_updates": "12345"})
+    assert "Choose between 0 (never) and" in state.errors["status_updates"]

@@ -58,9 +58,10 @@ async def test_a_rejection_without_a_reason_stays_in_its_dialog_with_the_message
 
 async def test_a_new_portal_link_is_shown_once_and_forgotten_when_the_tab_changes(tab):
     state, _, member_id = await _tab_on_case(tab)
-    await state.create_portal_link({"link_member_id": str(member_id), "link_days": "abc"})
-    assert state.errors == {"link_days": "Enter a whole number of days."}
-    assert state.new_link_url == ""
+    for odd in ("abc", "²", "9" * 5000):
+        await state.create_portal_link({"link_member_id": str(member_id), "link_days": odd})
+        assert state.errors == {"link_days": "Enter a whole number of days."}
+        assert state.new_link_url == ""
 
     sent = {"link_member_id": str(member_id), "link_days": "14", "link_email": "on"}
     await state.create_portal_link(sent | {"link_birth_date": None})
