@@ -198,13 +198,17 @@ def _work_item(item: WorkItem) -> rx.Component:
                     color_scheme=rx.cond(item.urgent, "red", "gray"),
                 ),
                 rx.text(item.label, size="2"),
+                rx.cond(item.detail != "", rx.text(item.detail, size="1", color_scheme="gray")),
                 spacing="1",
             ),
             width="100%",
         ),
         href=item.href,
         underline="none",
-        aria_label=item.label + ": " + item.count.to_string(),
+        aria_label=item.label
+        + ": "
+        + item.count.to_string()
+        + rx.cond(item.detail, " " + item.detail, ""),
     )
 
 

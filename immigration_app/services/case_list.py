@@ -52,9 +52,9 @@ from immigration_app.services.viewer import Viewer, visible_cases
 PAGE_SIZE = 50
 MAX_SEARCH_LENGTH = 200
 SHOW_FILTERS = {
-    "overdue": "Overdue",
-    "due_7": "Due in 7 days",
-    "due_30": "Due in 30 days",
+    "overdue": "With an overdue deadline",
+    "due_7": "With a deadline in 7 days",
+    "due_30": "With a deadline in 30 days",
     "waiting_on_client": "Waiting on client",
     "awaiting_review": "Awaiting review",
     "past_processing_time": "Past processing time",
@@ -199,14 +199,31 @@ def _filters(session: Session, query: CaseQuery, viewer: Viewer, today: date) ->
     return conditions
 
 
+# The deadline filters: days ahead, or None for past due.
+_DUE_WITHIN = {"overdue": None, "due_7": 7, "due_30": 30}
+
+
+def _due(show: str, today: date):
+    """The open deadlines one of the deadline filters is about."""
+    days = _DUE_WITHIN[show]
+    window = (
+        Deadline.due_on < today
+        if days is None
+        else Deadline.due_on.between(today, today + timedelta(days=days))
+    )
+    return and_(Deadline.status == DeadlineStatus.OPEN, window)
+
+
 def _shown(session: Session, show: str, today: date):
     """The condition of one of SHOW_FILTERS."""
     match show:
         case "overdue":
+            # A case's earliest open deadline is past due exactly when any of them is.
             return Case.next_deadline_on < today
         case "due_7" | "due_30":
-            days = 7 if show == "due_7" else 30
-            return Case.next_deadline_on.between(today, today + timedelta(days=days))
+            # Any open deadline in the window, not only the earliest: a case with an overdue
+            # deadline may have more due this week. One range scan of the open-due index.
+            return Case.id.in_(select(Deadline.case_id).where(_due(show, today)))
         case "waiting_on_client":
             return Case.stage.in_(catalog.stages_waiting_on("client"))
         case "awaiting_review":
@@ -398,35 +415,65 @@ def export_cases_csv(session: Session, *, viewer: Viewer, query: CaseQuery) -> I
 
 @dataclass(frozen=True)
 class WorkItem:
-    """One figure of the "my work" panel, with the case list view it counts."""
+    """One figure of the "my work" panel, with the case list view it links to."""
 
     label: str
     count: int
     href: str
     urgent: bool
+    cases: int = 0  # how many cases the linked view lists (deadline figures count deadlines)
+    detail: str = ""  # e.g. "on 2 cases", when the figure counts something else
+
+
+def _on_cases(cases: int) -> str:
+    return f"on {cases} case{'s' if cases != 1 else ''}"
 
 
 def my_work(session: Session, *, viewer: Viewer) -> list[WorkItem]:
     today = firm_clock(session).today()
     items = (
-        ("Overdue", "overdue", True),
-        ("Due in 7 days", "due_7", False),
-        ("Due in 30 days", "due_30", False),
+        ("Overdue deadlines", "overdue", True),
+        ("Deadlines in the next 7 days", "due_7", False),
+        ("Deadlines in the next 30 days", "due_30", False),
         ("Waiting on the client", "waiting_on_client", False),
         ("Awaiting your review", "awaiting_review", False),
     )
-    # Each figure counts the dashboard's "mine" view with its filter; all in one pass.
+    # Each figure is the dashboard's "mine" view with its filter; all cases in one pass...
     mine = _filters(session, CaseQuery(mine=True), viewer, today)
-    counts = session.exec(
+    cases = session.exec(
         select(*(func.count(case((_shown(session, show, today), 1))) for _, show, _ in items))
         .select_from(Case)
         .where(*mine)
     ).one()
+    # ...and the deadlines on them, which is what people count when asked what is due.
+    deadlines = dict(
+        zip(
+            _DUE_WITHIN,
+            session.exec(
+                select(*(func.count(case((_due(show, today), 1))) for show in _DUE_WITHIN))
+                .select_from(Deadline)
+                .join(Case, Case.id == Deadline.case_id)
+                .where(
+                    *mine,
+                    Deadline.status == DeadlineStatus.OPEN,
+                    Deadline.due_on <= today + timedelta(days=_DUE_WITHIN["due_30"]),  # the longest
+                )
+            ).one(),
+            strict=True,
+        )
+    )
     result = []
-    for (label, show, urgent), count in zip(items, counts, strict=True):
-        query = CaseQuery(mine=True, show=show)
+    for (label, show, urgent), listed in zip(items, cases, strict=True):
+        count = deadlines.get(show, listed)
         result.append(
-            WorkItem(label=label, count=count, href=query.url(), urgent=urgent and count > 0)
+            WorkItem(
+                label=label,
+                count=count,
+                href=CaseQuery(mine=True, show=show).url(),
+                urgent=urgent and count > 0,
+                cases=listed,
+                detail=_on_cases(listed) if show in deadlines else "",
+            )
         )
     # The in-app side of staff reminders: what was sent to this person lately.
     reminded = session.exec(

@@ -245,9 +245,10 @@ def test_my_work_counts_only_my_cases_and_links_to_the_view(session, firm):
         session, actor=attorney, case_id=nguyen.id, title="RFE", due_on=today - timedelta(days=1)
     )
     items = {item.label: item for item in my_work(session, viewer=paralegal)}
-    assert items["Overdue"].count == 1  # nguyen is unassigned, so not the paralegal's work
-    assert items["Overdue"].urgent
-    assert items["Overdue"].href == "/?mine=1&show=overdue"
+    overdue = items["Overdue deadlines"]
+    assert overdue.count == 1  # nguyen is unassigned, so not the paralegal's work
+    assert overdue.urgent
+    assert overdue.href == "/?mine=1&show=overdue"
 
 
 def test_each_my_work_figure_is_the_total_of_the_view_it_links_to(session, firm):
@@ -277,13 +278,40 @@ def test_each_my_work_figure_is_the_total_of_the_view_it_links_to(session, firm)
         for item in items:
             params = dict(parse_qsl(item.href[2:]))
             listed = search_cases(session, viewer=viewer, query=CaseQuery.from_params(params))
-            assert item.count == listed.total, item.label
+            assert item.cases == listed.total, item.label
     counts = {item.label: item.count for item in my_work(session, viewer=attorney)}
-    assert counts["Overdue"] == 2
-    assert counts["Due in 7 days"] == 2  # nguyen (3 days), more[1] (6 days)
-    assert counts["Due in 30 days"] == 2  # okafor (20 days) is not the attorney's
+    assert counts["Overdue deadlines"] == 2
+    assert counts["Deadlines in the next 7 days"] == 2  # nguyen (3 days), more[1] (6 days)
+    assert counts["Deadlines in the next 30 days"] == 2  # okafor (20 days) is not the attorney's
     assert counts["Waiting on the client"] == 1
     assert counts["Awaiting your review"] == 1
+
+
+def test_my_work_counts_every_open_deadline_due_not_only_each_cases_earliest(session, firm):
+    attorney, paralegal, other, lopez, nguyen, okafor = firm
+    today = firm_clock(session).today()
+    for days in (-3, 3, 4, 20):  # lopez: one overdue, two this week, one this month
+        add_deadline(
+            session, actor=attorney, case_id=lopez.id, title="RFE", due_on=today + timedelta(days)
+        )
+    add_deadline(session, actor=attorney, case_id=nguyen.id, title="Bio", due_on=today)
+    for case in (lopez, nguyen):
+        case.attorney_id = attorney.id
+    session.add_all([lopez, nguyen])
+    session.flush()
+    items = {item.label: item for item in my_work(session, viewer=attorney)}
+    assert (items["Overdue deadlines"].count, items["Overdue deadlines"].cases) == (1, 1)
+    week = items["Deadlines in the next 7 days"]
+    assert (week.count, week.cases, week.detail) == (3, 2, "on 2 cases")
+    month = items["Deadlines in the next 30 days"]
+    assert (month.count, month.cases) == (4, 2)
+    assert set(_references(session, attorney, mine=True, show="due_7")) == {
+        lopez.reference,
+        nguyen.reference,
+    }
+    # The workload chart counts the same deadlines.
+    by_name = {entry.name: entry for entry in workload(session, viewer=attorney)}
+    assert by_name[attorney.full_name].deadlines_this_week == week.count
 
 
 def test_my_work_counts_the_reminders_sent_to_me_this_week(session, firm):
