@@ -45,6 +45,7 @@ from immigration_app.services.people import (
 )
 from immigration_app.services.processing_times import past_processing_time_case_ids
 from immigration_app.services.receipts import normalize_receipt_number
+from immigration_app.services.reviews import cases_to_decide
 from immigration_app.services.stages import stage_order, stage_titles
 from immigration_app.services.users import active_staff
 from immigration_app.services.viewer import Viewer, visible_cases
@@ -57,6 +58,7 @@ SHOW_FILTERS = {
     "due_30": "With a deadline in 30 days",
     "waiting_on_client": "Waiting on client",
     "awaiting_review": "Awaiting review",
+    "your_review": "Awaiting your review",
     "past_processing_time": "Past processing time",
 }
 _REFERENCE_PREFIX = re.compile(r"^\d{4}(-\d{0,4})?$")
@@ -195,7 +197,7 @@ def _filters(session: Session, query: CaseQuery, viewer: Viewer, today: date) ->
         if user_id is not None:
             conditions.append(or_(Case.attorney_id == user_id, Case.paralegal_id == user_id))
     if query.show:
-        conditions.append(_shown(session, query.show, today))
+        conditions.append(_shown(session, query.show, viewer, today))
     return conditions
 
 
@@ -214,7 +216,7 @@ def _due(show: str, today: date):
     return and_(Deadline.status == DeadlineStatus.OPEN, window)
 
 
-def _shown(session: Session, show: str, today: date):
+def _shown(session: Session, show: str, viewer: Viewer, today: date):
     """The condition of one of SHOW_FILTERS."""
     match show:
         case "overdue":
@@ -228,6 +230,9 @@ def _shown(session: Session, show: str, today: date):
             return Case.stage.in_(catalog.stages_waiting_on("client"))
         case "awaiting_review":
             return Case.stage.in_(catalog.stages_waiting_on("review"))
+        case "your_review":
+            # Whoever may decide, assigned or not; never whoever built or submitted the packet.
+            return Case.id.in_(cases_to_decide(session, session.get(User, viewer.id)))
         case "past_processing_time":
             # Likely-by dates add fractional months to each receipt: computed in Python.
             return Case.id.in_(past_processing_time_case_ids(session, today))
@@ -432,19 +437,25 @@ def _on_cases(cases: int) -> str:
 def my_work(session: Session, *, viewer: Viewer) -> list[WorkItem]:
     today = firm_clock(session).today()
     items = (
-        ("Overdue deadlines", "overdue", True),
-        ("Deadlines in the next 7 days", "due_7", False),
-        ("Deadlines in the next 30 days", "due_30", False),
-        ("Waiting on the client", "waiting_on_client", False),
-        ("Awaiting your review", "awaiting_review", False),
+        ("Overdue deadlines", CaseQuery(mine=True, show="overdue"), True),
+        ("Deadlines in the next 7 days", CaseQuery(mine=True, show="due_7"), False),
+        ("Deadlines in the next 30 days", CaseQuery(mine=True, show="due_30"), False),
+        ("Waiting on the client", CaseQuery(mine=True, show="waiting_on_client"), False),
+        # Reviews this person may decide, whether or not the case is assigned to them.
+        ("Awaiting your review", CaseQuery(show="your_review"), False),
     )
-    # Each figure is the dashboard's "mine" view with its filter; all cases in one pass...
-    mine = _filters(session, CaseQuery(mine=True), viewer, today)
+    # Each figure is the total of the dashboard view it links to; all cases in one pass...
     cases = session.exec(
-        select(*(func.count(case((_shown(session, show, today), 1))) for _, show, _ in items))
+        select(
+            *(
+                func.count(case((and_(*_filters(session, query, viewer, today)), 1)))
+                for _, query, _ in items
+            )
+        )
         .select_from(Case)
-        .where(*mine)
+        .where(visible_cases(viewer), Case.closed_on.is_(None))
     ).one()
+    mine = _filters(session, CaseQuery(mine=True), viewer, today)
     # ...and the deadlines on them, which is what people count when asked what is due.
     deadlines = dict(
         zip(
@@ -463,16 +474,16 @@ def my_work(session: Session, *, viewer: Viewer) -> list[WorkItem]:
         )
     )
     result = []
-    for (label, show, urgent), listed in zip(items, cases, strict=True):
-        count = deadlines.get(show, listed)
+    for (label, query, urgent), listed in zip(items, cases, strict=True):
+        count = deadlines.get(query.show, listed)
         result.append(
             WorkItem(
                 label=label,
                 count=count,
-                href=CaseQuery(mine=True, show=show).url(),
+                href=query.url(),
                 urgent=urgent and count > 0,
                 cases=listed,
-                detail=_on_cases(listed) if show in deadlines else "",
+                detail=_on_cases(listed) if query.show in deadlines else "",
             )
         )
     # The in-app side of staff reminders: what was sent to this person lately.

@@ -183,10 +183,7 @@ def _response(
     why_not = ""
     if pending is not None:
         built = session.get(FilingPacket, pending.packet_id)
-        if not reviews.may_review(session.get(User, viewer.id)):
-            why_not = "An attorney, or a reviewer the admin chose, decides on it."
-        elif viewer.id in (pending.submitted_by_id, built.built_by_id):
-            why_not = "You built or submitted this packet, so another reviewer decides on it."
+        why_not = reviews.why_not_decide(session.get(User, viewer.id), pending, built)
     return ResponseView(
         request_id=request.id,
         state=status.state,

@@ -39,7 +39,7 @@ from immigration_app.services.firm import FirmClock, firm_clock
 from immigration_app.services.packet_pdf import exhibit_letter
 from immigration_app.services.packet_plan import PacketPlan, plan_packet
 from immigration_app.services.packets import PacketRow, case_packets
-from immigration_app.services.reviews import REVIEW_CHECKS, may_review
+from immigration_app.services.reviews import REVIEW_CHECKS, why_not_decide
 from immigration_app.services.users import active_staff
 from immigration_app.services.viewer import Viewer, visible_case
 
@@ -184,13 +184,9 @@ def _pending(session: Session, case: Case, clock: FirmClock) -> PendingReview | 
 def _why_not(session: Session, viewer: Viewer, pending: PendingReview | None) -> str:
     if pending is None:
         return ""
-    if not may_review(session.get(User, viewer.id)):
-        return "An attorney, or a reviewer the admin chose, decides on it."
     review = session.get(PacketReview, pending.id)
     packet = session.get(FilingPacket, review.packet_id)
-    if viewer.id in (review.submitted_by_id, packet.built_by_id):
-        return "You built or submitted this packet, so another reviewer decides on it."
-    return ""
+    return why_not_decide(session.get(User, viewer.id), review, packet)
 
 
 def filing_tab(session: Session, *, viewer: Viewer, reference: str) -> FilingTab:

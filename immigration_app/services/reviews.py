@@ -59,6 +59,33 @@ def may_review(user: User | None) -> bool:
     return bool(user and user.is_active and (user.role == Role.ATTORNEY or user.is_reviewer))
 
 
+def why_not_decide(user: User | None, review: PacketReview, packet: FilingPacket) -> str:
+    """Why `user` may not decide this review, or "" when they may: the four-eyes rule that
+    decisions, review panels and the dashboard's "awaiting your review" all follow."""
+    if not may_review(user):
+        return "An attorney, or a reviewer the admin chose, decides on it."
+    if user.id in (review.submitted_by_id, packet.built_by_id):
+        return (
+            "You built or submitted this packet, so another reviewer decides on it: "
+            "nobody reviews their own work."
+        )
+    return ""
+
+
+def cases_to_decide(session: Session, user: User | None) -> list[int]:
+    """The cases with a pending review `user` may decide (any the firm has: a handful)."""
+    if not may_review(user):
+        return []
+    pending = session.exec(
+        select(PacketReview, FilingPacket)
+        .join(FilingPacket, FilingPacket.id == PacketReview.packet_id)
+        .where(PacketReview.decision == ReviewDecision.PENDING)
+    ).all()
+    return [
+        review.case_id for review, packet in pending if not why_not_decide(user, review, packet)
+    ]
+
+
 def _packet_of_case(session: Session, case: Case, packet_id: int) -> FilingPacket:
     packet = session.get(FilingPacket, packet_id)
     if packet is None or packet.case_id != case.id:
@@ -149,11 +176,9 @@ def decide_review(
     review = session.get(PacketReview, review_id)
     if review is None or review.case_id != case.id:
         raise NotFound("No such review on this case.")
-    if not may_review(session.get(User, actor.id)):
-        raise NotPermitted("Only attorneys and staff an admin marked as reviewers review packets.")
     packet = session.get(FilingPacket, review.packet_id)
-    if actor.id in (review.submitted_by_id, packet.built_by_id):
-        raise NotPermitted("Nobody reviews their own work: another reviewer must decide.")
+    if why_not := why_not_decide(session.get(User, actor.id), review, packet):
+        raise NotPermitted(why_not)
     if review.decision != ReviewDecision.PENDING:
         raise InvalidInput({"review": f"This review was already {review.decision}."})
     comments = comments.strip()
@@ -202,11 +227,11 @@ def _tell_reviewers(
 ) -> None:
     """The case's attorney hears a packet waits for them; when that attorney prepared it, every
     other reviewer does (a small firm's list)."""
-    own = {review.submitted_by_id, packet.built_by_id}
     attorney = session.get(User, case.attorney_id) if case.attorney_id else None
-    if may_review(attorney) and attorney.id not in own:
+    if attorney is not None and not why_not_decide(attorney, review, packet):
         recipients = [attorney]
     else:
+        own = {review.submitted_by_id, packet.built_by_id}
         recipients = [session.get(User, choice.id) for choice in reviewers(session, exclude=own)]
     for user in recipients:
         queue_staff_message(

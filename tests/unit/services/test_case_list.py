@@ -284,7 +284,7 @@ def test_each_my_work_figure_is_the_total_of_the_view_it_links_to(session, firm)
     assert counts["Deadlines in the next 7 days"] == 2  # nguyen (3 days), more[1] (6 days)
     assert counts["Deadlines in the next 30 days"] == 2  # okafor (20 days) is not the attorney's
     assert counts["Waiting on the client"] == 1
-    assert counts["Awaiting your review"] == 1
+    assert counts["Awaiting your review"] == 0  # in review, but no packet waits for a decision
 
 
 def test_my_work_counts_every_open_deadline_due_not_only_each_cases_earliest(session, firm):

@@ -17,6 +17,7 @@ from immigration_app.models import (
     ReviewDecision,
 )
 from immigration_app.services.approval import packet_status
+from immigration_app.services.case_list import CaseQuery, my_work, search_cases
 from immigration_app.services.cases import move_case
 from immigration_app.services.cover_letter import case_letter, save_case_letter
 from immigration_app.services.db import session_scope
@@ -121,7 +122,7 @@ def test_a_paralegal_reviews_only_once_an_admin_marks_them_as_a_reviewer(staff):
     with session_scope() as session:  # opened by an attorney: no paralegal assigned yet
         reference = make_ready_case(session, actor=staff["attorney"]).reference
     review_id = submitted(staff["attorney"], reference)
-    with pytest.raises(NotPermitted, match="reviewers"):
+    with pytest.raises(NotPermitted, match="reviewer the admin chose"):
         decide(staff["paralegal"], reference, review_id)
     with session_scope() as session, pytest.raises(NotPermitted):
         set_reviewer(
@@ -130,6 +131,34 @@ def test_a_paralegal_reviews_only_once_an_admin_marks_them_as_a_reviewer(staff):
     with session_scope() as session:
         set_reviewer(session, actor=staff["admin"], user_id=staff["paralegal"].id, reviewer=True)
     assert decide(staff["paralegal"], reference, review_id) == ReviewDecision.APPROVED
+
+
+def _awaiting_review(viewer) -> int:
+    """The dashboard's "awaiting your review" figure, checked against the view it links to."""
+    with session_scope() as session:
+        [item] = [item for item in my_work(session, viewer=viewer) if "your review" in item.label]
+        listed = search_cases(
+            session,
+            viewer=viewer,
+            query=CaseQuery.from_params({"show": item.href.split("show=")[1]}),
+        )
+        assert item.count == item.cases == listed.total
+        return item.count
+
+
+def test_awaiting_your_review_lists_what_you_may_decide_not_what_you_submitted(staff, reference):
+    with session_scope() as session:
+        case = case_of(session, reference)
+        case.attorney_id = staff["attorney"].id
+        session.add(case)
+        for reviewer in ("paralegal", "paralegal_2", "admin"):
+            set_reviewer(session, actor=staff["admin"], user_id=staff[reviewer].id, reviewer=True)
+    submitted(staff["paralegal"], reference)
+    assert _awaiting_review(staff["paralegal"]) == 0  # assigned, a reviewer, but submitted it
+    assert _awaiting_review(staff["attorney"]) == 1  # assigned attorney
+    assert _awaiting_review(staff["attorney_2"]) == 1  # an attorney not on the case
+    assert _awaiting_review(staff["admin"]) == 1  # marked as a reviewer, not on the case
+    assert _awaiting_review(staff["paralegal_2"]) == 0  # a reviewer, but the case is not theirs
 
 
 def test_approving_needs_every_check_and_returning_needs_a_reason(staff, reference):
