@@ -68,7 +68,7 @@ from immigration_app import catalog  # noqa: E402
 from immigration_app.models import Role  # noqa: E402
 from immigration_app.services.case_list import CaseQuery, search_cases  # noqa: E402
 from immigration_app.services.db import get_engine, session_scope  # noqa: E402
-from immigration_app.services.people import name_tokens  # noqa: E402
+from immigration_app.services.people import name_tokens, sort_name  # noqa: E402
 from immigration_app.services.schema import migrate_to_head  # noqa: E402
 from immigration_app.services.viewer import Viewer  # noqa: E402
 
@@ -141,6 +141,7 @@ def seed(rng: random.Random) -> dict:
                             "family_name": family,
                             "given_name": given,
                             "middle_name": "",
+                            "sort_name": sort_name(family, given),
                             "date_of_birth": date(1950, 1, 1)
                             + timedelta(days=rng.randint(0, 20000)),
                             "city_of_birth": "",
@@ -247,7 +248,7 @@ def queries(rng: random.Random, facts: dict) -> list[CaseQuery]:
 
 _SORT_SQL = {
     "last_activity": "c.last_activity_at",
-    "client": "lower(p.family_name)",
+    "client": "p.sort_name",
     "next_deadline": "c.next_deadline_on",
     "reference": "c.reference",
 }

@@ -48,6 +48,7 @@ from immigration_app.models.forms import (
     FormTemplate,
 )
 from immigration_app.models.people import (
+    SORT_NAME_LENGTH,
     Address,
     Employment,
     Language,
@@ -65,6 +66,7 @@ from immigration_app.models.users import AuthSession, RecoveryCode, Role, User
 
 __all__ = [
     "DATE_FORMATS",
+    "SORT_NAME_LENGTH",
     "Address",
     "AuthSession",
     "CalendarFeed",

@@ -14,6 +14,8 @@ from sqlmodel import Field, SQLModel
 
 from immigration_app.models.types import now_field
 
+SORT_NAME_LENGTH = 210  # two names of 100 characters, a few of which fold into two (ß -> ss)
+
 
 class Language(enum.StrEnum):
     ENGLISH = "en"
@@ -27,6 +29,10 @@ class Person(SQLModel, table=True):
     family_name: str = Field(max_length=100, index=True)
     given_name: str = Field(max_length=100, index=True)
     middle_name: str = Field(default="", max_length=100)
+    # Family then given name, accents and case folded: what lists sort by (services/people.py).
+    sort_name: str = Field(
+        default="", max_length=SORT_NAME_LENGTH, index=True, sa_column_kwargs={"server_default": ""}
+    )
     date_of_birth: date | None = Field(default=None, index=True)
     sex: str = Field(default="", max_length=6)  # "male" or "female", as the forms ask it
     city_of_birth: str = Field(default="", max_length=100)

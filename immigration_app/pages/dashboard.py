@@ -21,7 +21,11 @@ _COLUMNS = (
     ("next_deadline", "Next deadline"),
     ("receipt_number", "Receipt number"),
     ("last_activity", "Last activity"),
+    ("missing_docs", "Missing docs"),
 )
+
+
+_HINTS = {"missing_docs": "Required documents still needed from the client, or sent back"}
 
 
 def _param(name: str):
@@ -87,6 +91,7 @@ def _sort_header(key: str, label: str) -> rx.Component:
             size="1",
             on_click=DashboardState.sort_by(key),
             aria_label=f"Sort by {label.lower()}",
+            **({"title": _HINTS[key]} if key in _HINTS else {}),
             style={"fontWeight": 600, "whiteSpace": "nowrap"},
         ),
         aria_sort=rx.cond(sorted_here, rx.cond(ascending, "ascending", "descending"), "none"),
@@ -140,11 +145,6 @@ def _case_table() -> rx.Component:
             rx.table.header(
                 rx.table.row(
                     *[_sort_header(key, label) for key, label in _COLUMNS],
-                    rx.table.column_header_cell(
-                        "Missing docs",
-                        title="Required documents still needed from the client, or sent back",
-                        style={"whiteSpace": "nowrap", "fontSize": "12px"},
-                    ),
                 )
             ),
             rx.table.body(rx.foreach(DashboardState.rows, _case_row)),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
 import re
 from collections import Counter
@@ -34,7 +35,7 @@ from immigration_app.models import (
     utcnow,
 )
 from immigration_app.services.audit import record_event
-from immigration_app.services.documents import missing_counts
+from immigration_app.services.documents import missing_counts, missing_per_case
 from immigration_app.services.errors import InvalidInput
 from immigration_app.services.firm import FirmClock, firm_clock
 from immigration_app.services.numbers import MAX_PAGE, whole_number
@@ -254,17 +255,29 @@ def _stage_order(session: Session):
     return case(order, value=Case.stage, else_=len(order))
 
 
+@functools.cache
+def _case_type_order():
+    """Case types in the order of the titles the list shows, not of their keys."""
+    kinds = sorted(catalog.case_types().values(), key=lambda kind: kind.title.casefold())
+    ranks = {kind.key: rank for rank, kind in enumerate(kinds)}
+    return case(ranks, value=Case.case_type, else_=len(ranks))
+
+
+# Joined only when sorting by missing documents: one grouped pass, not a count per row.
+_Missing = missing_per_case().subquery()
+
 # How to order by each column; built only for the column asked for.
 _SORT_KEYS = {
     "reference": lambda _: Case.reference,
-    "client": lambda _: func.lower(Person.family_name),
-    "case_type": lambda _: Case.case_type,
+    "client": lambda _: Person.sort_name,
+    "case_type": lambda _: _case_type_order(),
     "stage": _stage_order,
     "attorney": lambda _: _Attorney.full_name,
     "paralegal": lambda _: _Paralegal.full_name,
     "next_deadline": lambda _: Case.next_deadline_on,
     "receipt_number": lambda _: _first_receipt(),
     "last_activity": lambda _: Case.last_activity_at,
+    "missing_docs": lambda _: func.coalesce(_Missing.c.missing, 0),
 }
 SORT_COLUMNS = tuple(_SORT_KEYS)
 
@@ -294,6 +307,8 @@ def _listed(conditions: list):
 
 
 def _ordered(session: Session, statement, query: CaseQuery):
+    if query.sort == "missing_docs":
+        statement = statement.outerjoin(_Missing, _Missing.c.case_id == Case.id)
     key = _SORT_KEYS[query.sort](session)
     key = key.desc() if query.descending else key.asc()
     # Empty values (no deadline, no attorney) go last either way; the id keeps pages stable.

@@ -547,20 +547,25 @@ def case_people(session: Session, *, viewer: Viewer, reference: str) -> list[Per
     ]
 
 
-def missing_counts(session: Session, case_ids: Iterable[int]) -> dict[int, int]:
-    """Required items still needed from the client (needed or sent back), per case."""
-    ids = list(case_ids)
-    if not ids:
-        return {}
-    rows = session.exec(
-        select(CaseChecklistItem.case_id, func.count())
+def missing_per_case():
+    """SELECT of (case_id, missing): required items still needed from the client (needed or
+    sent back), per case that has any."""
+    return (
+        select(CaseChecklistItem.case_id, func.count().label("missing"))
         .where(
-            col(CaseChecklistItem.case_id).in_(ids),
             CaseChecklistItem.required,
             col(CaseChecklistItem.status).in_([str(status) for status in OUTSTANDING]),
         )
         .group_by(CaseChecklistItem.case_id)
-    ).all()
+    )
+
+
+def missing_counts(session: Session, case_ids: Iterable[int]) -> dict[int, int]:
+    """missing_per_case for these cases."""
+    ids = list(case_ids)
+    if not ids:
+        return {}
+    rows = session.exec(missing_per_case().where(col(CaseChecklistItem.case_id).in_(ids))).all()
     return dict(rows)
 
 

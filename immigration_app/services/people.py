@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, delete, or_, select
 
 from immigration_app.models import (
+    SORT_NAME_LENGTH,
     Case,
     CaseMember,
     ClientAnswer,
@@ -24,6 +25,7 @@ from immigration_app.models import (
 )
 from immigration_app.services.audit import record_event
 from immigration_app.services.errors import InvalidInput, over_column_limits
+from immigration_app.services.folding import ascii_fold
 from immigration_app.services.users import normalize_email
 from immigration_app.services.viewer import Viewer, visible_cases
 
@@ -345,8 +347,19 @@ def people_named(text: str):
     return people
 
 
-def refresh_search_tokens(session: Session, person_id: int) -> None:
+def sort_name(family: str, given: str) -> str:
+    """What lists sort people by: family then given name without accents, case folded.
+
+    SQL's lower() leaves "Á" as it is, so sorting by it put Ávila after Zapata."""
+    folded = (" ".join(ascii_fold(name).casefold().split()) for name in (family, given))
+    return " ".join(folded)[:SORT_NAME_LENGTH]
+
+
+def refresh_name_keys(session: Session, person_id: int) -> None:
+    """The search words and the sort key of a person's names; called whenever they change."""
     person = session.get(Person, person_id)
+    person.sort_name = sort_name(person.family_name, person.given_name)
+    session.add(person)
     others = session.exec(select(OtherName).where(OtherName.person_id == person_id)).all()
     names = [person.family_name, person.given_name, person.middle_name]
     for other in others:
@@ -367,7 +380,7 @@ def create_person(session: Session, data: PersonInput) -> Person:
     _replace_other_names(session, person.id, other_names)
     if any(entry.values()):
         _save_latest_entry(session, person.id, entry)
-    refresh_search_tokens(session, person.id)
+    refresh_name_keys(session, person.id)
     return person
 
 
@@ -417,7 +430,7 @@ def update_person(
     session.add(person)
     session.flush()
     if {"family_name", "given_name", "middle_name", "other_names"} & set(changed):
-        refresh_search_tokens(session, person.id)
+        refresh_name_keys(session, person.id)
     labels = [PROFILE_LABELS[name] for name in changed]
     case_ids = session.exec(select(CaseMember.case_id).where(CaseMember.person_id == person.id))
     for case_id in set(case_ids):

@@ -62,6 +62,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from PIL import Image, ImageOps
 from sqlalchemy.orm import Session
 
+from immigration_app.services.folding import ascii_fold
 from immigration_app.settings import Settings, get_settings
 
 # Pillow learns to open HEIC/HEIF (iPhone photos). Registering twice is harmless.
@@ -667,21 +668,9 @@ def safe_original_name(name: str) -> str:
     return text or "upload"
 
 
-# Letters that Unicode does not decompose into a base letter and a mark.
-_FOLD = str.maketrans(
-    {"ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "Th"}
-    | dict(zip("øØłŁđĐðÐı", "oOlLdDdDi", strict=True))
-)
-
-
-def _ascii_fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def _name_part(text: str, allowed: str, limit: int, fallback: str) -> str:
     """ASCII letters, digits and `allowed` only; runs of spaces become one dash."""
-    words = re.sub(r"\s+", "-", _ascii_fold(text or "").strip())
+    words = re.sub(r"\s+", "-", ascii_fold(text or "").strip())
     kept = re.sub(rf"[^A-Za-z0-9{re.escape(allowed)}]", "", words)
     kept = re.sub(r"-{2,}", "-", kept).strip("-_")
     return kept[:limit].strip("-_") or fallback

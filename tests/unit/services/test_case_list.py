@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import timedelta
 from typing import NamedTuple
 from urllib.parse import parse_qsl
@@ -7,9 +8,19 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from immigration_app import catalog
-from immigration_app.models import Case, CaseEvent, CaseMember, OtherName, Reminder, utcnow
+from immigration_app.models import (
+    Case,
+    CaseEvent,
+    CaseMember,
+    OtherName,
+    Person,
+    Reminder,
+    utcnow,
+)
+from immigration_app.pages import dashboard as dashboard_page
 from immigration_app.services.case_list import (
     PAGE_SIZE,
+    SORT_COLUMNS,
     CaseQuery,
     export_cases_csv,
     my_work,
@@ -28,8 +39,9 @@ from immigration_app.services.people import (
     PersonInput,
     create_person,
     likely_duplicates,
-    refresh_search_tokens,
+    refresh_name_keys,
     search_people,
+    update_person,
 )
 from immigration_app.services.reminders import messages_for_due
 from immigration_app.services.viewer import Viewer
@@ -79,7 +91,7 @@ def test_search_finds_other_names_used(session, firm):
     ).one()
     session.add(OtherName(person_id=person_id, family_name="Adeyemi"))
     session.flush()
-    refresh_search_tokens(session, person_id)
+    refresh_name_keys(session, person_id)
     assert _references(session, attorney, search="adeyemi") == [okafor.reference]
 
 
@@ -168,6 +180,78 @@ def test_sorting_by_client_both_ways(session, firm):
     ascending = [lopez.reference, nguyen.reference, okafor.reference]
     assert _references(session, attorney, sort="client", descending=False) == ascending
     assert _references(session, attorney, sort="client", descending=True) == ascending[::-1]
+
+
+def test_case_types_sort_by_the_title_shown(session):
+    attorney = make_viewer(session, role="attorney")
+    for case_type in ("aos-marriage", "k1-fiance", "consular-family", "h1b"):
+        make_case(session, actor=attorney, case_type=case_type)
+    rows = search_cases(
+        session, viewer=attorney, query=CaseQuery(sort="case_type", descending=False)
+    ).rows
+    titles = [row.case_type for row in rows]
+    assert titles == sorted(titles, key=str.casefold)
+    assert titles[0].startswith("Consular") and titles[-1].startswith("Marriage")
+
+
+def test_clients_sort_by_name_whatever_their_accents_and_case(session):
+    attorney = make_viewer(session, role="attorney")
+    for family in ("Zapata", "Ávila", "ñandú", "Oduya", "Ábalos"):
+        make_case(session, actor=attorney, family_name=family)
+    rows = search_cases(session, viewer=attorney, query=CaseQuery(sort="client", descending=False))
+    assert [row.client.split()[-1] for row in rows.rows] == [
+        "Ábalos",
+        "Ávila",
+        "ñandú",
+        "Oduya",
+        "Zapata",
+    ]
+
+
+def test_a_renamed_client_sorts_under_the_new_name(session):
+    attorney = make_viewer(session, role="attorney")
+    first, second = (make_case(session, actor=attorney, family_name=n) for n in ("Baker", "Cole"))
+    person = session.get(
+        Person,
+        session.exec(select(CaseMember.person_id).where(CaseMember.case_id == second.id)).one(),
+    )
+    update_person(
+        session,
+        actor=attorney,
+        person=person,
+        data=replace(PersonInput.of(session, person), family_name="Álvarez"),
+    )
+    assert _references(session, attorney, sort="client", descending=False) == [
+        second.reference,
+        first.reference,
+    ]
+
+
+def test_cases_sort_by_how_many_documents_are_missing(session):
+    attorney = make_viewer(session, role="attorney")
+    natz = make_case(session, actor=attorney, family_name="Natz")  # one required item missing
+    visa = make_case(session, actor=attorney, case_type="k1-fiance", family_name="Fiance")
+    none = make_case(session, actor=attorney, case_type="itin-w7", family_name="Itin")
+    missing = {
+        row.reference: row.missing_docs
+        for row in search_cases(session, viewer=attorney, query=CaseQuery()).rows
+    }
+    assert missing[natz.reference] < missing[visa.reference]
+    by_most = _references(session, attorney, sort="missing_docs", descending=True)
+    assert [missing[reference] for reference in by_most] == sorted(missing.values(), reverse=True)
+    assert _references(session, attorney, sort="missing_docs", descending=False) == by_most[::-1]
+    assert none.reference in by_most
+
+
+@pytest.mark.parametrize("column", SORT_COLUMNS)
+def test_every_column_header_sorts_both_ways(session, firm, column):
+    attorney = firm.attorney
+    for descending in (False, True):
+        page = search_cases(
+            session, viewer=attorney, query=CaseQuery(sort=column, descending=descending)
+        )
+        assert page.total == len(page.rows) == 3
+    assert column in {key for key, _ in dashboard_page._COLUMNS}
 
 
 def test_pages_hold_fifty_and_report_the_total(session):
