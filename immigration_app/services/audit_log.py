@@ -8,8 +8,6 @@ than showing an error page.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -22,6 +20,7 @@ from sqlmodel import Session, func, select
 
 from immigration_app.models import Case, CaseEvent, User
 from immigration_app.services.audit import record_event
+from immigration_app.services.csv_export import csv_chunks, in_batches
 from immigration_app.services.firm import FirmClock, firm_clock
 from immigration_app.services.numbers import MAX_PAGE, whole_number
 from immigration_app.services.viewer import Viewer, require_admin
@@ -234,15 +233,11 @@ def export_audit_csv(session: Session, *, viewer: Viewer, query: AuditQuery) -> 
     # Events written while the export runs would shift the pages; stop at what exists now.
     newest = session.exec(select(func.max(CaseEvent.id))).one() or 0
     statement = _listed([*conditions, CaseEvent.id <= newest])
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    offset = 0
-    while True:
-        found = session.exec(statement.offset(offset).limit(500)).all()
-        for row in (_row(entry, clock) for entry in found):
-            writer.writerow(
-                [
+    yield from csv_chunks(
+        CSV_COLUMNS,
+        (
+            [
+                (
                     row.when,
                     row.who,
                     row.case_reference,
@@ -251,11 +246,9 @@ def export_audit_csv(session: Session, *, viewer: Viewer, query: AuditQuery) -> 
                     row.client_address,
                     row.before,
                     row.after,
-                ]
-            )
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        if len(found) < 500:
-            return
-        offset += 500
+                )
+                for row in (_row(entry, clock) for entry in found)
+            ]
+            for found in in_batches(session, statement)
+        ),
+    )

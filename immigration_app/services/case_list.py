@@ -7,9 +7,7 @@ unknown filter value is ignored rather than shown as an error page.
 from __future__ import annotations
 
 import contextlib
-import csv
 import functools
-import io
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -35,6 +33,7 @@ from immigration_app.models import (
     utcnow,
 )
 from immigration_app.services.audit import record_event
+from immigration_app.services.csv_export import csv_chunks, in_batches
 from immigration_app.services.documents import missing_counts, missing_per_case
 from immigration_app.services.errors import InvalidInput
 from immigration_app.services.firm import FirmClock, firm_clock
@@ -404,15 +403,11 @@ def export_cases_csv(session: Session, *, viewer: Viewer, query: CaseQuery) -> I
     session.commit()  # the export is on record before any of it leaves
     conditions = _filters(session, query, viewer, clock.today())
     statement = _ordered(session, _listed(conditions), query)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    offset = 0
-    while True:
-        found = session.exec(statement.offset(offset).limit(500)).all()
-        for row in _rows(session, clock, found):
-            writer.writerow(
-                [
+    yield from csv_chunks(
+        CSV_COLUMNS,
+        (
+            [
+                (
                     row.reference,
                     row.client,
                     row.case_type,
@@ -423,14 +418,12 @@ def export_cases_csv(session: Session, *, viewer: Viewer, query: CaseQuery) -> I
                     row.days_left,
                     row.receipt_number,
                     row.last_activity,
-                ]
-            )
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        if len(found) < 500:
-            return
-        offset += 500
+                )
+                for row in _rows(session, clock, found)
+            ]
+            for found in in_batches(session, statement)
+        ),
+    )
 
 
 @dataclass(frozen=True)

