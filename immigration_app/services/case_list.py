@@ -103,7 +103,9 @@ class CaseQuery:
     def to_params(self) -> dict[str, str]:
         """The URL parameters for this view; defaults are left out."""
         params = {
-            "q": self.search.strip(),
+            # As typed: the search box shows this back, so stripping it would take away the
+            # space a person just typed between two words. Only the search itself strips.
+            "q": self.search if self.search.strip() else "",
             "stage": self.stage,
             "type": self.case_type,
             "assignee": str(self.assignee) if self.assignee is not None else "",

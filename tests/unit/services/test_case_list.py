@@ -284,6 +284,9 @@ def test_url_parameters_round_trip_and_unknown_values_are_ignored():
         }
     )
     assert CaseQuery.from_params(query.to_params()) == query
+    # The search box reads `q` back: a space typed before the next word stays; blanks go.
+    assert CaseQuery.from_params({"q": "perez "}).to_params() == {"q": "perez "}
+    assert CaseQuery.from_params({"q": "   "}).to_params() == {}
     junk = CaseQuery.from_params(
         {
             "stage": "nope",
