@@ -1,4 +1,4 @@
-"""The case list on the dashboard, as staff type into it."""
+"""The case list on the dashboard, as staff type into it and sort it."""
 
 import re
 
@@ -19,3 +19,10 @@ def test_a_pause_after_a_space_keeps_what_was_typed_in_the_search_box(page: Page
     expect(search).to_have_value("perez j")
     page.wait_for_timeout(1000)
     expect(search).to_have_value("perez j")
+
+
+def test_the_missing_documents_column_sorts(page: Page):
+    sign_in_to_dashboard(page, ATTORNEY)
+    page.get_by_role("button", name="Sort by missing docs").click()
+    header = page.get_by_role("columnheader").filter(has_text="Missing docs")
+    expect(header).to_have_attribute("aria-sort", "ascending")
