@@ -61,7 +61,7 @@ SHOW_FILTERS = {
     "your_review": "Awaiting your review",
     "past_processing_time": "Past processing time",
 }
-_REFERENCE_PREFIX = re.compile(r"^\d{4}(-\d{0,4})?$")
+_REFERENCE_PREFIX = re.compile(r"^[0-9]{4}(-[0-9]{0,15})?$")  # 2026-0042, 2026-10000
 _PARTIAL_RECEIPT = re.compile(r"^[A-Z]{3}\d{0,10}$")
 
 _Attorney = aliased(User)
@@ -269,7 +269,12 @@ _Missing = missing_per_case().subquery()
 
 # How to order by each column; built only for the column asked for.
 _SORT_KEYS = {
-    "reference": lambda _: Case.reference,
+    # Year, then the number as a number: 2026-10000 comes after 2026-9999.
+    "reference": lambda _: (
+        func.substr(Case.reference, 1, 4),
+        func.length(Case.reference),
+        Case.reference,
+    ),
     "client": lambda _: Person.sort_name,
     "case_type": lambda _: _case_type_order(),
     "stage": _stage_order,
@@ -310,10 +315,14 @@ def _listed(conditions: list):
 def _ordered(session: Session, statement, query: CaseQuery):
     if query.sort == "missing_docs":
         statement = statement.outerjoin(_Missing, _Missing.c.case_id == Case.id)
-    key = _SORT_KEYS[query.sort](session)
-    key = key.desc() if query.descending else key.asc()
+    keys = _SORT_KEYS[query.sort](session)
+    if not isinstance(keys, tuple):
+        keys = (keys,)
+    keys = [key.desc() if query.descending else key.asc() for key in keys]
     # Empty values (no deadline, no attorney) go last either way; the id keeps pages stable.
-    return statement.order_by(key.nulls_last(), Case.id.desc() if query.descending else Case.id)
+    return statement.order_by(
+        *(key.nulls_last() for key in keys), Case.id.desc() if query.descending else Case.id
+    )
 
 
 def _days_left(due: date | None, today: date) -> str:

@@ -94,12 +94,15 @@ def _check_assignees(session: Session, attorney_id: int | None, paralegal_id: in
 
 
 def _next_reference(session: Session, year: int) -> str:
+    """The year and the next number in it: 2026-0042. Numbers go past 9999 (2026-10000), so
+    the highest is found as a number; as text, 2026-9999 would stay the highest for ever."""
     prefix = f"{year}-"
     last = session.exec(
-        select(func.max(Case.reference)).where(Case.reference.startswith(prefix))
+        select(func.max(sa.cast(func.substr(Case.reference, len(prefix) + 1), sa.Integer))).where(
+            Case.reference.startswith(prefix)
+        )
     ).one()
-    number = int(last.removeprefix(prefix)) + 1 if last else 1
-    return f"{prefix}{number:04d}"
+    return f"{prefix}{(last or 0) + 1:04d}"
 
 
 def member_problems(

@@ -184,6 +184,27 @@ def test_sorting_by_client_both_ways(session, firm):
     assert _references(session, attorney, sort="client", descending=True) == ascending[::-1]
 
 
+def test_references_go_past_9999_in_a_year_and_are_found_and_sorted(session):
+    attorney = make_viewer(session, role="attorney")
+    year = firm_clock(session).today().year
+    last_short = make_case(session, actor=attorney, family_name="Short")
+    last_short.reference = f"{year}-9999"
+    session.add(last_short)
+    session.flush()
+    longer = [make_case(session, actor=attorney, family_name=f"Long{n}") for n in range(2)]
+    assert [case.reference for case in longer] == [f"{year}-10000", f"{year}-10001"]
+    assert _references(session, attorney, search=f"{year}-10000") == [f"{year}-10000"]
+    assert set(_references(session, attorney, search=f"{year}-1000")) == {
+        f"{year}-10000",
+        f"{year}-10001",
+    }
+    assert _references(session, attorney, sort="reference", descending=False) == [
+        f"{year}-9999",
+        f"{year}-10000",
+        f"{year}-10001",
+    ]
+
+
 def test_case_types_sort_by_the_title_shown(session):
     attorney = make_viewer(session, role="attorney")
     for case_type in ("aos-marriage", "k1-fiance", "consular-family", "h1b"):
