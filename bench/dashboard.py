@@ -250,7 +250,7 @@ _SORT_SQL = {
     "last_activity": "c.last_activity_at",
     "client": "p.sort_name",
     "next_deadline": "c.next_deadline_on",
-    "reference": "c.reference",
+    "reference": ("substr(c.reference, 1, 4)", "length(c.reference)", "c.reference"),
 }
 
 
@@ -292,20 +292,26 @@ def raw_sql(query: CaseQuery, today: date) -> tuple[str, str, dict]:
         where.append("c.next_deadline_on < :today")
         params["today"] = today
     elif query.show == "due_30":
-        where.append("c.next_deadline_on BETWEEN :today AND :until")
+        where.append(
+            "c.id IN (SELECT case_id FROM case_deadline "
+            "WHERE status = 'open' AND due_on BETWEEN :today AND :until)"
+        )
         params["today"], params["until"] = today, today + timedelta(days=30)
     elif query.show == "waiting_on_client":
         where.append("c.stage = 'collecting_documents'")
     clause = " AND ".join(where)
     order = "stage" if query.sort == "stage" else _SORT_SQL[query.sort]
     direction = "DESC" if query.descending else "ASC"
+    order = ", ".join(
+        f"{key} {direction}" for key in ((order,) if isinstance(order, str) else order)
+    )
     count_sql = f"SELECT count(*) FROM case_file c WHERE {clause}"
     page_sql = (
         f"SELECT c.*, p.family_name, p.given_name, a.full_name, pl.full_name FROM case_file c "
         f"JOIN case_member cm ON cm.case_id = c.id AND cm.is_primary_client "
         f"JOIN person p ON p.id = cm.person_id LEFT JOIN app_user a ON a.id = c.attorney_id "
         f"LEFT JOIN app_user pl ON pl.id = c.paralegal_id WHERE {clause} "
-        f"ORDER BY {order} {direction} LIMIT 50 OFFSET {(query.page - 1) * 50}"
+        f"ORDER BY {order} LIMIT 50 OFFSET {(query.page - 1) * 50}"
     )
     return count_sql, page_sql, params
 
