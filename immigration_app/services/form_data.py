@@ -27,6 +27,7 @@ from immigration_app.models import (
     Person,
     TravelEntry,
 )
+from immigration_app.services.numbers import digits_only
 
 _US_NAMES = {"united states", "united states of america", "usa", "us", "u.s.", "u.s.a."}
 _UNIT_TYPES = {
@@ -45,10 +46,6 @@ Values = dict[str, Any]
 
 def is_us(country: str) -> bool:
     return country.strip().lower() in _US_NAMES
-
-
-def _digits(text: str) -> str:
-    return "".join(character for character in text if character.isdigit())
 
 
 def _address(row: Address | Employment) -> Values:
@@ -177,7 +174,7 @@ def person_values(session: Session, person: Person) -> Values:
         "country_of_citizenship": person.country_of_citizenship,
         "a_number": person.a_number,
         "uscis_online_account_number": person.uscis_online_account_number,
-        "ssn": _digits(person.ssn),
+        "ssn": digits_only(person.ssn),
         "phone": person.phone,
         "email": person.email,
         "sex": person.sex,

@@ -33,6 +33,7 @@ from immigration_app.services.form_library import (
     template_bytes,
 )
 from immigration_app.services.form_mapping import effective_map
+from immigration_app.services.numbers import digits_only
 from immigration_app.services.pdf_forms import BlankField, fill_pdf
 from immigration_app.services.people import mask_ssn
 from immigration_app.services.viewer import Viewer, visible_case
@@ -55,7 +56,7 @@ def rule_value(rule: FieldRule, blank: BlankField, values: dict) -> str | bool:
     """What the map puts in one field: text, or whether a checkbox is checked."""
     text = as_text(values.get(rule.key)).strip()
     if rule.format == "digits":
-        text = "".join(character for character in text if character.isdigit())
+        text = digits_only(text)
     if blank.kind in ("checkbox", "radio"):
         return text.lower() == rule.when.lower()
     return text or rule.blank

@@ -26,12 +26,13 @@ from immigration_app.models import (
 from immigration_app.services.audit import record_event
 from immigration_app.services.errors import InvalidInput, over_column_limits
 from immigration_app.services.folding import ascii_fold
+from immigration_app.services.numbers import ascii_digits, digits_only
 from immigration_app.services.users import normalize_email
 from immigration_app.services.viewer import Viewer, visible_cases
 
-_A_NUMBER = re.compile(r"^A?-?(\d{7,9})$", re.IGNORECASE)
-_USCIS_ACCOUNT = re.compile(r"^\d{12}$")
-_SSN = re.compile(r"^(\d{3})-?(\d{2})-?(\d{4})$")
+_A_NUMBER = re.compile(r"^A?-?(\d{7,9})$", re.IGNORECASE | re.ASCII)
+_USCIS_ACCOUNT = re.compile(r"^\d{12}$", re.ASCII)
+_SSN = re.compile(r"^(\d{3})-?(\d{2})-?(\d{4})$", re.ASCII)
 _TOKEN_LENGTH = 40
 # The highest character a search token can hold: a prefix p matches tokens in [p, p + this].
 _TOKEN_CEILING = "z" * _TOKEN_LENGTH
@@ -132,7 +133,7 @@ def profiles_of(
 
 def normalize_a_number(value: str) -> str:
     """An A-number as nine digits, without the A (how USCIS forms ask for it)."""
-    match = _A_NUMBER.match(value.replace(" ", ""))
+    match = _A_NUMBER.match(ascii_digits(value).replace(" ", ""))
     if not match:
         raise InvalidInput({"a_number": "An A-number has 7 to 9 digits, e.g. A012345678."})
     return match.group(1).zfill(9)
@@ -140,7 +141,7 @@ def normalize_a_number(value: str) -> str:
 
 def normalize_ssn(value: str) -> str:
     """A Social Security number as nine digits; 123-45-6789 and 123456789 are both accepted."""
-    match = _SSN.match(value.replace(" ", ""))
+    match = _SSN.match(ascii_digits(value).replace(" ", ""))
     if not match:
         raise InvalidInput({"ssn": "A Social Security number has 9 digits, e.g. 123-45-6789."})
     area, group, serial = match.groups()
@@ -153,12 +154,12 @@ def normalize_ssn(value: str) -> str:
 
 def mask_ssn(ssn: str) -> str:
     """The last four digits only, as ***-**-6789 ("" when there is none)."""
-    digits = "".join(character for character in ssn if character.isdigit())
+    digits = digits_only(ssn)
     return f"***-**-{digits[-4:]}" if digits else ""
 
 
 def _uscis_account(value: str) -> str:
-    digits = value.replace(" ", "").replace("-", "")
+    digits = ascii_digits(value).replace(" ", "").replace("-", "")
     if not _USCIS_ACCOUNT.match(digits):
         raise InvalidInput({"uscis_online_account_number": "This number has 12 digits."})
     return digits

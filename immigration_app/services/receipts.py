@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 
-_RECEIPT = re.compile(r"^[A-Z]{3}\d{9,10}$")
+from immigration_app.services.numbers import ascii_digits
+
+_RECEIPT = re.compile(r"^[A-Z]{3}\d{9,10}$", re.ASCII)
 # Prefixes seen on receipt notices (strict pattern of the third-party OpenAPI spec, DOMAIN.md 1).
 KNOWN_PREFIXES = ("EAC", "WAC", "LIN", "SRC", "NBC", "MSC", "IOE", "YSC")
 # The processing-center names print on notices but never start a receipt number.
@@ -25,7 +27,7 @@ _LAST_WORKDAY = 262
 
 def normalize_receipt_number(value: str) -> str | None:
     """`eac-20-115-55055` -> `EAC2011555055`; None when it cannot be a receipt number."""
-    compact = re.sub(r"[\s\-*]", "", value).upper()
+    compact = re.sub(r"[\s\-*]", "", ascii_digits(value)).upper()
     return compact if _RECEIPT.match(compact) else None
 
 

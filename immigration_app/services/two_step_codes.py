@@ -19,6 +19,7 @@ import qrcode.image.svg
 from sqlmodel import Session, delete, func, or_, select, update
 
 from immigration_app.models import RecoveryCode, User, utcnow
+from immigration_app.services.numbers import ascii_digits
 from immigration_app.services.sealed_values import open_text, seal_text
 
 RECOVERY_CODE_COUNT = 10
@@ -73,12 +74,12 @@ def qr_data_uri(text: str) -> str:
 
 
 def _digits(code: str) -> str:
-    return "".join(code.split())
+    return ascii_digits("".join(code.split()))
 
 
 def looks_like_authenticator_code(code: str) -> bool:
     digits = _digits(code)
-    return len(digits) == 6 and digits.isdigit()
+    return len(digits) == 6 and digits.isascii() and digits.isdigit()
 
 
 def claim_authenticator_code(session: Session, user: User, code: str) -> bool:

@@ -427,7 +427,7 @@ class NewCaseState(rx.State):
     @rx.event
     @staff_only()
     async def remove_member(self, index: int):
-        position = int(index)
+        position = whole_number(index)
         self.members = [member for at, member in enumerate(self.members) if at != position]
 
     @rx.event
