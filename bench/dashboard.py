@@ -292,14 +292,11 @@ def _sort_sql(facts: dict) -> dict[str, tuple[str, ...]]:
             "(SELECT min(r.receipt_number) FROM case_receipt r WHERE r.case_id = c.id)",
         ),
         "last_activity": ("c.last_activity_at",),
-        "missing_docs": ("coalesce(md.missing, 0)",),
+        "missing_docs": (
+            "(SELECT count(*) FROM case_checklist_item i WHERE i.case_id = c.id AND i.required "
+            "AND i.status IN ('needed', 'rejected'))",
+        ),
     }
-
-
-_MISSING_JOIN = (
-    "LEFT JOIN (SELECT case_id, count(*) AS missing FROM case_checklist_item WHERE required "
-    "AND status IN ('needed', 'rejected') GROUP BY case_id) md ON md.case_id = c.id "
-)
 
 
 def raw_sql(viewer: Viewer, query: CaseQuery, today: date, sort_sql: dict) -> tuple[str, str, dict]:
@@ -358,11 +355,10 @@ def raw_sql(viewer: Viewer, query: CaseQuery, today: date, sort_sql: dict) -> tu
     page_sql = (
         "SELECT c.id, c.reference, c.case_type, c.stage, c.next_deadline_on, "
         "c.last_activity_at, p.given_name, p.middle_name, p.family_name, a.full_name, "
-        "pl.full_name FROM case_file c "
+        "pl.full_name, count(*) OVER () FROM case_file c "
         f"JOIN case_member cm ON cm.case_id = c.id AND cm.is_primary_client "
         f"JOIN person p ON p.id = cm.person_id LEFT JOIN app_user a ON a.id = c.attorney_id "
-        f"LEFT JOIN app_user pl ON pl.id = c.paralegal_id "
-        f"{_MISSING_JOIN if query.sort == 'missing_docs' else ''}WHERE {clause} "
+        f"LEFT JOIN app_user pl ON pl.id = c.paralegal_id WHERE {clause} "
         f"ORDER BY {order}, c.id {direction} LIMIT 50 OFFSET :offset"
     )
     return count_sql, page_sql, params
@@ -388,13 +384,17 @@ def run_raw(
                 )
             started = time.perf_counter()
             cursor = raw.cursor()
-            cursor.execute(count_sql, params)
-            total = cursor.fetchall()[0][0]
-            # Past the last page the list shows the last page, as the service does.
-            last_page = max(1, -(-total // 50))
-            params["offset"] = (min(query.page, last_page) - 1) * 50
+            # The page carries the total (a window count); past the end, count and show the
+            # last page, as the service does.
+            params["offset"] = (query.page - 1) * 50
             cursor.execute(page_sql, params)
             rows = cursor.fetchall()
+            if not rows and query.page > 1:
+                cursor.execute(count_sql, params)
+                params["offset"] = (max(1, -(-cursor.fetchall()[0][0] // 50)) - 1) * 50
+                cursor.execute(page_sql, params)
+                rows = cursor.fetchall()
+            total = rows[0][-1] if rows else 0
             ids = [row[0] for row in rows] or [0]
             # The receipt numbers of the page's cases, as the service fetches them.
             cursor.execute(

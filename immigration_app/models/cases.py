@@ -46,11 +46,15 @@ class Case(SQLModel, table=True):
 
 class CaseMember(SQLModel, table=True):
     __tablename__ = "case_member"
-    __table_args__ = (sa.UniqueConstraint("case_id", "person_id", "role"),)
+    __table_args__ = (
+        sa.UniqueConstraint("case_id", "person_id", "role"),
+        # People found by a search give their cases from the index alone.
+        sa.Index("ix_case_member_person_case", "person_id", "case_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case_file.id", index=True)
-    person_id: int = Field(foreign_key="person.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
     role: MemberRole = Field(sa_type=sa.String(16))
     is_primary_client: bool = False
 

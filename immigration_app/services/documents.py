@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlmodel import Session, col, func, select, update
+from sqlmodel import Session, and_, col, func, select, update
 
 from immigration_app.catalog.checklists import checklist_sections
 from immigration_app.models import (
@@ -547,25 +547,35 @@ def case_people(session: Session, *, viewer: Viewer, reference: str) -> list[Per
     ]
 
 
-def missing_per_case():
-    """SELECT of (case_id, missing): required items still needed from the client (needed or
-    sent back), per case that has any."""
+def still_needed():
+    """The condition on checklist items: required, and not yet sent or sent back."""
+    return and_(
+        CaseChecklistItem.required,
+        col(CaseChecklistItem.status).in_([str(status) for status in OUTSTANDING]),
+    )
+
+
+def missing_count_of(case_id):
+    """How many required documents a case still needs, as a scalar subquery on `case_id` (a
+    column of the outer query): counted per listed case through the case_id index."""
     return (
-        select(CaseChecklistItem.case_id, func.count().label("missing"))
-        .where(
-            CaseChecklistItem.required,
-            col(CaseChecklistItem.status).in_([str(status) for status in OUTSTANDING]),
-        )
-        .group_by(CaseChecklistItem.case_id)
+        select(func.count())
+        .where(CaseChecklistItem.case_id == case_id, still_needed())
+        .correlate_except(CaseChecklistItem)
+        .scalar_subquery()
     )
 
 
 def missing_counts(session: Session, case_ids: Iterable[int]) -> dict[int, int]:
-    """missing_per_case for these cases."""
+    """The missing documents of these cases, in one grouped query (cases missing none: absent)."""
     ids = list(case_ids)
     if not ids:
         return {}
-    rows = session.exec(missing_per_case().where(col(CaseChecklistItem.case_id).in_(ids))).all()
+    rows = session.exec(
+        select(CaseChecklistItem.case_id, func.count())
+        .where(col(CaseChecklistItem.case_id).in_(ids), still_needed())
+        .group_by(CaseChecklistItem.case_id)
+    ).all()
     return dict(rows)
 
 
@@ -579,8 +589,7 @@ def outstanding_by_member(
         .join(Person, Person.id == CaseMember.person_id)
         .where(
             CaseChecklistItem.case_id == case_id,
-            CaseChecklistItem.required,
-            col(CaseChecklistItem.status).in_([str(status) for status in OUTSTANDING]),
+            still_needed(),
         )
         .order_by(CaseMember.id, CaseChecklistItem.position, CaseChecklistItem.id)
     ).all()

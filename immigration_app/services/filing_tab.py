@@ -26,7 +26,7 @@ from immigration_app.models import (
 from immigration_app.services.approval import packet_status
 from immigration_app.services.consistency import open_errors
 from immigration_app.services.cover_letter import LetterText
-from immigration_app.services.documents import OUTSTANDING
+from immigration_app.services.documents import still_needed
 from immigration_app.services.filings import (
     METHOD_TITLES,
     FilingView,
@@ -125,11 +125,7 @@ def _checks(session: Session, case: Case, packet: FilingPacket | None) -> list[C
     missing = session.exec(
         select(func.count())
         .select_from(CaseChecklistItem)
-        .where(
-            CaseChecklistItem.case_id == case.id,
-            CaseChecklistItem.required,
-            col(CaseChecklistItem.status).in_([str(status) for status in OUTSTANDING]),
-        )
+        .where(CaseChecklistItem.case_id == case.id, still_needed())
     ).one()
     old = _old_editions(session, packet)
     hints = {
