@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 from immigration_app.models import Case, CaseNotice, Deadline, DeadlineStatus, ReceiptNumber
 from immigration_app.services import storage
 from immigration_app.services.audit import PORTAL_ACTOR, record_event
-from immigration_app.services.cases import add_receipt_number
+from immigration_app.services.cases import add_receipt_number, change_priority_date
 from immigration_app.services.deadlines import add_from_trigger
 from immigration_app.services.errors import InvalidInput, NotFound
 from immigration_app.services.evidence_requests import open_request
@@ -259,6 +259,33 @@ def _apply_receipt(session, actor, case, notice, values) -> Confirmed:
     number = normalize_receipt_number(values.get("receipt_number") or "")
     received = _day(values, "received_date", required=False)
     form = (values.get("form_number") or "").strip()[:16]
+    confirmed = _apply_receipt_number(session, actor, case, number, received, form)
+    return _with_priority_date(
+        session, actor, case, confirmed, _day(values, "priority_date", required=False)
+    )
+
+
+def _with_priority_date(session, actor, case, confirmed: Confirmed, day) -> Confirmed:
+    """A petition's receipt notice prints its priority date: the case takes it when it has
+    none. A different date already on the case stays (a retained earlier date is common), and
+    staff are told."""
+    if day is None or day == case.priority_date:
+        return confirmed
+    clock = firm_clock(session)
+    if case.priority_date is None:
+        change_priority_date(session, actor=actor, case=case, day=day)
+        message = f"{confirmed.message} Priority date set to {clock.date(day)}."
+        return dataclasses.replace(confirmed, message=message)
+    differs = (
+        f"The notice's priority date, {clock.date(day)}, differs from the case's, "
+        f"{clock.date(case.priority_date)}: the case keeps its date; change it in the header "
+        "if the notice is right."
+    )
+    warning = f"{confirmed.warning} {differs}".strip()
+    return dataclasses.replace(confirmed, warning=warning)
+
+
+def _apply_receipt_number(session, actor, case, number, received, form) -> Confirmed:
     clock = firm_clock(session)
     row = session.exec(select(ReceiptNumber).where(ReceiptNumber.receipt_number == number)).first()
     if row is None:

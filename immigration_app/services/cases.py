@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -363,8 +364,15 @@ def set_priority_date(session: Session, *, actor: Viewer, reference: str, typed:
             raise InvalidInput({"priority_date": "Enter the priority date as MM/DD/YYYY."})
         if day > clock.today():
             raise InvalidInput({"priority_date": "A priority date cannot be in the future."})
+    change_priority_date(session, actor=actor, case=case, day=day)
+    return case
+
+
+def change_priority_date(session: Session, *, actor: Viewer, case: Case, day: date | None) -> None:
+    """The one place a case's priority date changes: an event with before and after."""
     if day == case.priority_date:
-        return case
+        return
+    clock = firm_clock(session)
     before, after = clock.date(case.priority_date), clock.date(day)
     case.priority_date = day
     session.add(case)
@@ -377,7 +385,6 @@ def set_priority_date(session: Session, *, actor: Viewer, reference: str, typed:
         before={"priority_date": before},
         after={"priority_date": after},
     )
-    return case
 
 
 def add_note(session: Session, *, actor: Viewer, reference: str, body: str) -> CaseNote:

@@ -105,6 +105,28 @@ def test_a_receipt_notice_is_kept_read_and_its_receipt_number_added_with_the_rec
     assert {"notice_added", "receipt_added", "notice_confirmed"} <= set(kinds)
 
 
+def test_a_petitions_receipt_notice_gives_the_case_its_priority_date_once(session, paralegal, case):
+    petition = make.receipt_notice(
+        receipt_number="IOE0912345600", form="I-130", priority=date(2025, 8, 4)
+    )
+    done = confirm(
+        session, paralegal, case, upload(session, paralegal, case, petition), "receipt_number"
+    )
+    assert case.priority_date == date(2025, 8, 4)
+    assert "Priority date set to 08/04/2025" in done.message
+    changed = session.exec(select(CaseEvent).where(CaseEvent.kind == "priority_date_changed")).one()
+    assert changed.after == {"priority_date": "08/04/2025"}
+    # A second petition's notice with another date: the case keeps its date and staff hear why.
+    other = make.receipt_notice(
+        receipt_number="IOE0912345611", form="I-129", priority=date(2026, 1, 2)
+    )
+    done = confirm(
+        session, paralegal, case, upload(session, paralegal, case, other), "receipt_number"
+    )
+    assert case.priority_date == date(2025, 8, 4)
+    assert "differs from the case's, 08/04/2025" in done.warning
+
+
 def test_confirming_the_same_proposal_twice_is_refused(session, paralegal, case):
     notice = upload(session, paralegal, case, make.receipt_notice())
     confirm(session, paralegal, case, notice, "receipt_number")
