@@ -106,23 +106,19 @@ def test_a_receipt_notice_is_kept_read_and_its_receipt_number_added_with_the_rec
 
 
 def test_a_petitions_receipt_notice_gives_the_case_its_priority_date_once(session, paralegal, case):
-    petition = make.receipt_notice(
-        receipt_number="IOE0912345600", form="I-130", priority=date(2025, 8, 4)
-    )
-    done = confirm(
-        session, paralegal, case, upload(session, paralegal, case, petition), "receipt_number"
-    )
+    def confirm_receipt(number: str, form: str, priority: date):
+        notice = make.receipt_notice(receipt_number=number, form=form, priority=priority)
+        return confirm(
+            session, paralegal, case, upload(session, paralegal, case, notice), "receipt_number"
+        )
+
+    done = confirm_receipt("IOE0912345600", "I-130", date(2025, 8, 4))
     assert case.priority_date == date(2025, 8, 4)
     assert "Priority date set to 08/04/2025" in done.message
     changed = session.exec(select(CaseEvent).where(CaseEvent.kind == "priority_date_changed")).one()
     assert changed.after == {"priority_date": "08/04/2025"}
     # A second petition's notice with another date: the case keeps its date and staff hear why.
-    other = make.receipt_notice(
-        receipt_number="IOE0912345611", form="I-129", priority=date(2026, 1, 2)
-    )
-    done = confirm(
-        session, paralegal, case, upload(session, paralegal, case, other), "receipt_number"
-    )
+    done = confirm_receipt("IOE0912345611", "I-129", date(2026, 1, 2))
     assert case.priority_date == date(2025, 8, 4)
     assert "differs from the case's, 08/04/2025" in done.warning
 
