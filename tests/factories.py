@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+from collections.abc import Iterator
 
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
@@ -59,16 +61,24 @@ def client_role(case_type: str) -> str:
     return catalog.case_types()[case_type].client_role
 
 
-def allow_rewriting_events(connection) -> None:
-    """Let this transaction change or remove events: tests that empty the database or date an
-    event in the past. On PostgreSQL a trigger refuses it to anything else (migration 0008)."""
+@contextlib.contextmanager
+def rewriting_events(connection) -> Iterator[None]:
+    """Let this connection change or remove events inside the block: tests that empty the
+    database or date an event in the past. Triggers refuse it to anything else (migrations
+    0008 on PostgreSQL, 0012 on SQLite)."""
     if connection.dialect.name == "postgresql":
         connection.execute(sa.text("SET LOCAL case_desk.allow_audit_purge = 'on'"))
+        yield
+        return
+    connection.execute(sa.text("CREATE TEMP TABLE allow_audit_purge (unused INTEGER)"))
+    try:
+        yield
+    finally:
+        connection.execute(sa.text("DROP TABLE temp.allow_audit_purge"))
 
 
 def empty_database() -> None:
     """Remove every row of every table, as the unit tests do between tests."""
-    with get_engine().begin() as connection:
-        allow_rewriting_events(connection)
+    with get_engine().begin() as connection, rewriting_events(connection):
         for table in reversed(SQLModel.metadata.sorted_tables):
             connection.execute(table.delete())

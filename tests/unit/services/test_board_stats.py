@@ -21,7 +21,7 @@ from immigration_app.services.board_stats import (
     weekly_throughput,
 )
 from immigration_app.services.stages import StageLimit
-from tests.factories import allow_rewriting_events, make_case, make_viewer
+from tests.factories import make_case, make_viewer, rewriting_events
 
 CHICAGO = ZoneInfo("America/Chicago")
 # A Friday, twelve days after the clocks went forward: the flow's window spans the change.
@@ -39,12 +39,12 @@ def _local(day_text: str, hour: int = 12, minute: int = 0) -> datetime:
 def _open_case_at(session, actor, when: datetime, **kwargs) -> Case:
     """A case in intake since `when`, its opening event dated then."""
     case = make_case(session, actor=actor, **kwargs)
-    allow_rewriting_events(session.connection())
-    session.exec(
-        sa.update(CaseEvent)
-        .where(CaseEvent.case_id == case.id, CaseEvent.kind == "case_opened")
-        .values(created_at=when)
-    )
+    with rewriting_events(session.connection()):
+        session.exec(
+            sa.update(CaseEvent)
+            .where(CaseEvent.case_id == case.id, CaseEvent.kind == "case_opened")
+            .values(created_at=when)
+        )
     _place(session, case, STAGES[0], when)
     return case
 
