@@ -184,13 +184,25 @@ def _other_names(text: str) -> str:
         raise InvalidInput({"other_names": f"List at most {_MAX_OTHER_NAMES} other names."})
     canonical = []
     for line in lines:
-        family, _, given = (part.strip() for part in line.partition(","))
-        if not family or len(line) > 200:
+        family, given, middle = _other_name_parts(line)
+        if not family:
             raise InvalidInput(
                 {"other_names": f"Write each name as: family name, given names ({line[:40]})."}
             )
-        canonical.append(f"{family}, {' '.join(given.split())}" if given else family)
+        parts = {"family_name": family, "given_name": given, "middle_name": middle}
+        if over_column_limits(OtherName, parts):
+            raise InvalidInput(
+                {"other_names": f"Each part of a name holds 100 characters at most ({line[:40]})."}
+            )
+        canonical.append(f"{family}, {spoken_name(given, middle, '')}" if given else family)
     return "\n".join(canonical)
+
+
+def _other_name_parts(line: str) -> tuple[str, str, str]:
+    """ "Family, Given Middle names" -> (family, given, middle)."""
+    family, _, given_names = (part.strip() for part in line.partition(","))
+    given, _, middle = " ".join(given_names.split()).partition(" ")
+    return family, given, middle
 
 
 def _stored_other_names(session: Session, person_id: int) -> str:
@@ -214,10 +226,9 @@ def _stored_other_names_of(session: Session, person_ids: list[int]) -> dict[int,
 def _replace_other_names(session: Session, person_id: int, canonical: str) -> None:
     session.exec(delete(OtherName).where(OtherName.person_id == person_id))
     for line in canonical.splitlines():
-        family, _, given = (part.strip() for part in line.partition(","))
-        first, _, middle = given.partition(" ")
+        family, given, middle = _other_name_parts(line)
         session.add(
-            OtherName(person_id=person_id, family_name=family, given_name=first, middle_name=middle)
+            OtherName(person_id=person_id, family_name=family, given_name=given, middle_name=middle)
         )
     session.flush()
 

@@ -10,7 +10,12 @@ from sqlmodel import Session, func, select
 
 from immigration_app.models import Role, User
 from immigration_app.services.audit import record_event
-from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
+from immigration_app.services.errors import (
+    InvalidInput,
+    NotFound,
+    NotPermitted,
+    over_column_limits,
+)
 from immigration_app.services.passwords import hash_password, password_problem
 from immigration_app.services.viewer import Viewer
 
@@ -39,6 +44,7 @@ def create_user(
         problems.update(error.fields)
     if not full_name.strip():
         problems["full_name"] = "Enter the person's name."
+    problems |= over_column_limits(User, {"full_name": full_name.strip()})
     if role not in {r.value for r in Role}:
         problems["role"] = "Choose admin, attorney or paralegal."
     if problem := password_problem(password):

@@ -449,6 +449,13 @@ def test_other_names_are_kept_searchable_and_their_edits_recorded(session):
             data=PersonInput(**{**data.__dict__, "other_names": ", Anna"}),
         )
     assert set(raised.value.fields) == {"other_names"}
+    # Each part goes to a column of 100 characters: a longer one is refused, not cut or crashed.
+    too_long = PersonInput(**{**data.__dict__, "other_names": f"{'K' * 101}, Anna\nBrown"})
+    with pytest.raises(InvalidInput, match="other_names"):
+        edit_member_profile(
+            session, actor=attorney, reference=case.reference, person_id=person_id, data=too_long
+        )
+    assert PersonInput.of(session, person).other_names == "Kowalska, Anna Maria"
 
 
 def test_moving_a_case_is_an_event_and_filing_needs_a_receipt_number(session):

@@ -39,6 +39,7 @@ def test_create_user_normalises_email_and_records_an_event(session):
         ({"password": "too short"}, "password"),
         ({"role": "superuser"}, "role"),
         ({"full_name": "   "}, "full_name"),
+        ({"full_name": "N" * 201}, "full_name"),
     ],
 )
 def test_bad_input_names_the_field_and_writes_nothing(session, overrides, field):
