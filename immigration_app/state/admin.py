@@ -67,12 +67,14 @@ class TeamState(rx.State):
     @rx.event
     @staff_only(Role.ADMIN)
     async def update_access(self, user_id: int, active: bool):
-        return await self._apply(set_user_active, user_id=int(user_id), active=bool(active))
+        return await self._apply(
+            set_user_active, user_id=whole_number(user_id) or 0, active=active is True
+        )
 
     @rx.event
     @staff_only(Role.ADMIN)
     async def update_role(self, user_id: int, role: str):
-        return await self._apply(change_role, user_id=int(user_id), role=str(role))
+        return await self._apply(change_role, user_id=whole_number(user_id) or 0, role=str(role))
 
     @rx.event
     @staff_only(Role.ADMIN)

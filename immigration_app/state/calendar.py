@@ -14,6 +14,7 @@ from immigration_app.services.calendar import (
     revoke_feed,
 )
 from immigration_app.services.errors import NotFound
+from immigration_app.services.numbers import whole_number
 from immigration_app.state.auth import current_viewer, staff_only
 from immigration_app.state.services import call
 
@@ -61,8 +62,8 @@ class CalendarState(rx.State):
     @staff_only()
     async def revoke(self, feed_id: int):
         try:
-            await call(revoke_feed, actor=current_viewer(), feed_id=int(feed_id))
-        except (NotFound, ValueError, TypeError):
+            await call(revoke_feed, actor=current_viewer(), feed_id=whole_number(feed_id) or 0)
+        except NotFound:
             return rx.toast.error("That feed is already gone.")
         self.new_feed_url = ""
         await self._reload()

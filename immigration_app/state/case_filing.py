@@ -31,7 +31,7 @@ from immigration_app.state.auth import current_viewer, public, staff_only
 from immigration_app.state.cases import CaseState, chosen_id, opens_with_the_case
 from immigration_app.state.forms import form_text
 from immigration_app.state.services import call
-from immigration_app.state.uploads import UploadResult, receive_into
+from immigration_app.state.uploads import UploadResult, percent_sent, receive_into
 
 TAB = "filing"
 UPLOAD_ID = "receipt_notice_upload"
@@ -374,7 +374,7 @@ class CaseFilingState(rx.State):
     @rx.event
     @public  # it only moves this tab's own progress bar
     def upload_progress(self, progress: dict):
-        self.progress = round(float(progress.get("progress") or 0) * 100)
+        self.progress = percent_sent(progress)
 
     @rx.event(background=True)
     @staff_only()

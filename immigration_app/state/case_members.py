@@ -77,6 +77,7 @@ class CaseMembersState(rx.State):
     @staff_only()
     async def choose_role(self, role: str):
         case = await self.get_state(CaseState)
+        role = str(role)
         self.role = role if role in {key for key, _ in case.member_roles} else ""
 
     @rx.event

@@ -20,7 +20,7 @@ from immigration_app.state.case_rfe import CaseRfeState
 from immigration_app.state.cases import CaseState, chosen_id, opens_with_the_case
 from immigration_app.state.forms import form_text
 from immigration_app.state.services import call
-from immigration_app.state.uploads import UploadResult, receive_into
+from immigration_app.state.uploads import UploadResult, percent_sent, receive_into
 
 TAB = "uscis"
 UPLOAD_ID = "notice_upload"
@@ -81,7 +81,7 @@ class CaseNoticesState(rx.State):
     @rx.event
     @public  # it only moves this section's own progress bar
     def upload_progress(self, progress: dict):
-        self.progress = round(float(progress.get("progress") or 0) * 100)
+        self.progress = percent_sent(progress)
 
     @rx.event(background=True)
     @staff_only()

@@ -357,7 +357,7 @@ class NewCaseState(rx.State):
     @rx.event
     @staff_only()
     async def choose_role(self, role: str):
-        if role in {key for key, _ in self.roles}:
+        if str(role) in {key for key, _ in self.roles}:
             self.adding_role = str(role)
 
     @rx.event

@@ -21,6 +21,7 @@ from immigration_app.services.case_list import (
     workload,
 )
 from immigration_app.services.documents import QueueRow, review_queue
+from immigration_app.services.numbers import MAX_PAGE, whole_number
 from immigration_app.services.stages import stage_options
 from immigration_app.services.users import active_staff
 from immigration_app.state.auth import current_viewer, staff_only
@@ -109,7 +110,7 @@ class DashboardState(rx.State):
     @staff_only()
     async def set_filter(self, name: str, value: str):
         """Change one filter (an unknown name or value is ignored) and go back to page 1."""
-        if name not in _FILTER_PARAMS:
+        if str(name) not in _FILTER_PARAMS:
             return
         params = {key: val for key, val in self.params.items() if key not in (name, "page")}
         if str(value):
@@ -129,7 +130,7 @@ class DashboardState(rx.State):
     @rx.event
     @staff_only()
     async def go_to_page(self, page: int):
-        return await self._show(self._query().changed(page=max(1, int(page))))
+        return await self._show(self._query().changed(page=whole_number(page, most=MAX_PAGE) or 1))
 
     @rx.event
     @staff_only()

@@ -42,7 +42,7 @@ from immigration_app.state.cases import CaseState, chosen_id, opens_with_the_cas
 from immigration_app.state.checklists import item_text
 from immigration_app.state.forms import form_text
 from immigration_app.state.services import call
-from immigration_app.state.uploads import receive_files
+from immigration_app.state.uploads import percent_sent, receive_files
 
 UPLOAD_ID = "staff_upload"
 ACCEPT = {"image/*": [], "application/pdf": [".pdf"]}
@@ -340,7 +340,7 @@ class CaseDocumentsState(rx.State):
     @rx.event
     @public  # it only moves this tab's own progress bar
     def upload_progress(self, progress: dict):
-        self.progress = round(float(progress.get("progress") or 0) * 100)
+        self.progress = percent_sent(progress)
 
     @rx.event(background=True)
     @staff_only()

@@ -24,6 +24,7 @@ from immigration_app.services.form_library import (
 from immigration_app.state.auth import current_viewer, public, staff_only
 from immigration_app.state.cases import chosen_id
 from immigration_app.state.services import call
+from immigration_app.state.uploads import percent_sent
 
 UPLOAD_ID = "form_upload"
 ACCEPT = {"application/pdf": [".pdf"]}
@@ -131,7 +132,7 @@ class FormLibraryState(rx.State):
     @rx.event
     @public  # it only moves this page's own progress bar
     def upload_progress(self, progress: dict):
-        self.progress = round(float(progress.get("progress") or 0) * 100)
+        self.progress = percent_sent(progress)
 
     @rx.event(background=True)
     @staff_only(Role.ADMIN)

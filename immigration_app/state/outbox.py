@@ -73,8 +73,10 @@ class OutboxState(rx.State):
     @staff_only()
     async def retry(self, message_id: int):
         try:
-            await call(retry_message, actor=current_viewer(), message_id=int(message_id))
-        except (InvalidInput, NotFound, ValueError, TypeError) as error:
+            await call(
+                retry_message, actor=current_viewer(), message_id=whole_number(message_id) or 0
+            )
+        except (InvalidInput, NotFound) as error:
             text = " ".join(error.fields.values()) if isinstance(error, InvalidInput) else ""
             return rx.toast.error(text or "That message is no longer available.")
         await self._reload()

@@ -33,7 +33,7 @@ from immigration_app.services.portal import (
 from immigration_app.settings import get_settings
 from immigration_app.state.auth import public
 from immigration_app.state.services import call
-from immigration_app.state.uploads import receive_files
+from immigration_app.state.uploads import percent_sent, receive_files
 
 UPLOAD_ID = "portal_upload"
 ACCEPT = {"image/*": [], "application/pdf": [".pdf"]}
@@ -194,7 +194,7 @@ class PortalState(rx.State):
     @rx.event
     @portal_only
     async def switch_language(self, access: PortalAccess, language: str):
-        chosen = await call(set_language, access=access, language=language)
+        chosen = await call(set_language, access=access, language=str(language))
         await self._show(PortalAccess(**{**access.__dict__, "language": chosen}))
 
     @rx.event
@@ -220,7 +220,7 @@ class PortalState(rx.State):
     @rx.event
     @public
     def upload_progress(self, progress: dict):
-        self.progress = round(float(progress.get("progress") or 0) * 100)
+        self.progress = percent_sent(progress)
 
     @rx.event(background=True)
     @checks_link

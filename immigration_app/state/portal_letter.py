@@ -17,7 +17,7 @@ from immigration_app.settings import get_settings
 from immigration_app.state.auth import public
 from immigration_app.state.portal import PortalState, UploadResult, checks_link, portal_only
 from immigration_app.state.services import call
-from immigration_app.state.uploads import receive_files
+from immigration_app.state.uploads import percent_sent, receive_files
 
 LETTER_UPLOAD_ID = "portal_letter_upload"
 
@@ -48,7 +48,7 @@ class PortalLetterState(PortalState):
     @rx.event
     @public  # it only moves this screen's own progress bar
     def letter_upload_progress(self, progress: dict):
-        self.letter_progress = round(float(progress.get("progress") or 0) * 100)
+        self.letter_progress = percent_sent(progress)
 
     @rx.event(background=True)
     @checks_link

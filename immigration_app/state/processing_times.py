@@ -20,6 +20,7 @@ from immigration_app.state.auth import current_viewer, public, staff_only
 from immigration_app.state.cases import chosen_id
 from immigration_app.state.form_library import read_first_file
 from immigration_app.state.services import call
+from immigration_app.state.uploads import percent_sent
 
 UPLOAD_ID = "processing_times_upload"
 # Spreadsheet programs label CSV files differently; the service checks what the file holds.
@@ -83,7 +84,7 @@ class ProcessingTimesState(rx.State):
     @rx.event
     @public  # it only moves this page's own progress bar
     def upload_progress(self, progress: dict):
-        self.progress = round(float(progress.get("progress") or 0) * 100)
+        self.progress = percent_sent(progress)
 
     @rx.event(background=True)
     @staff_only(Role.ADMIN)

@@ -20,6 +20,15 @@ from immigration_app.services.errors import InvalidInput, NotFound
 FLUSH_BYTES = 1024 * 1024
 
 
+def percent_sent(progress: object) -> int:
+    """The upload's progress report (Reflex's on_upload_progress: {"progress": 0..1}) as a
+    percentage; anything else a browser sends reads as 0."""
+    fraction = progress.get("progress") if isinstance(progress, dict) else 0
+    if not isinstance(fraction, int | float) or not 0 <= fraction <= 1:
+        return 0
+    return round(fraction * 100)
+
+
 @dataclass(frozen=True)
 class UploadOutcome:
     name: str

@@ -109,13 +109,13 @@ async def _pdf_upload() -> UploadChunkIterator:
     return chunks
 
 
-def _parameters(handler: rx.event.EventHandler) -> list[str]:
+def parameters_of(handler: rx.event.EventHandler) -> list[str]:
     return [name for name in inspect.signature(handler.fn).parameters if name != "self"]
 
 
 async def argument_sets(handler, world: World, side: Side) -> Iterator[tuple]:
     """The calls to make: one, or one per tab name for a tab switch."""
-    names = _parameters(handler)
+    names = parameters_of(handler)
     if names == ["tab"]:
         return [(tab,) for tab in TAB_NAMES]
     arguments = []

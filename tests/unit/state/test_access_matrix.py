@@ -96,7 +96,7 @@ def declared_roles(handler) -> str:
     return ",".join(sorted(role.value for role in roles)) if roles else "public"
 
 
-def _every_handler():
+def every_handler():
     """Every handler of every state; signing in and out last, so the caller stays who they are
     while the others are tried."""
     states = sorted(app_states(), key=lambda state: state is AuthState)
@@ -106,7 +106,7 @@ def _every_handler():
 
 
 def test_every_handler_declares_exactly_the_roles_the_firm_expects():
-    handlers = list(_every_handler())
+    handlers = list(every_handler())
     assert len(handlers) > 150, "the app's handlers were not found: the matrix would be empty"
     wrong = [
         f"{state.__name__}.{name}: declares {declared_roles(handler)}, "
@@ -129,7 +129,7 @@ def _open_at(tab: Tab, path: str) -> None:
         state.router = state.router.__class__.from_router_data({"pathname": path, "asPath": path})
 
 
-async def _tab_for(world: World, caller: str, case_page: Side) -> Tab:
+async def tab_for(world: World, caller: str, case_page: Side) -> Tab:
     tab = Tab()
     if caller == "portal":
         _open_at(tab, f"/portal/{world.a.portal_token}")
@@ -142,7 +142,7 @@ async def _tab_for(world: World, caller: str, case_page: Side) -> Tab:
     return tab
 
 
-def _may_call(rule: str, caller: str) -> bool:
+def may_call(rule: str, caller: str) -> bool:
     if rule == "public":
         return True
     if rule == "portal":
@@ -165,13 +165,13 @@ def _refusal_problem(rule: str, caller: str, result) -> str | None:
 
 @pytest.mark.parametrize("caller", CALLERS)
 async def test_every_handler_refuses_callers_outside_its_roles_and_changes_nothing(world, caller):
-    tab = await _tab_for(world, caller, world.a)
+    tab = await tab_for(world, caller, world.a)
     with get_engine().connect() as connection:
         before = all_rows(connection)
     problems, calls = [], 0
-    for state_class, name, handler in _every_handler():
+    for state_class, name, handler in every_handler():
         rule = declared_roles(handler)
-        if _may_call(rule, caller):
+        if may_call(rule, caller):
             continue
         for arguments in await argument_sets(handler, world, world.b):
             calls += 1
@@ -206,9 +206,9 @@ async def _aim_everything(world: World, tab: Tab, caller: str, target: Side, *, 
     mark = B_SECRET if target is world.b else A_MARK
     with get_engine().connect() as connection:
         before = case_rows(connection, target.case_id)
-    for state_class, name, handler in _every_handler():
+    for state_class, name, handler in every_handler():
         rule = declared_roles(handler)
-        if (state_class.__name__ in PORTAL_STATES) != portal or not _may_call(rule, caller):
+        if (state_class.__name__ in PORTAL_STATES) != portal or not may_call(rule, caller):
             continue
         for arguments in await argument_sets(handler, world, target):
             calls += 1
@@ -228,7 +228,7 @@ async def _aim_everything(world: World, tab: Tab, caller: str, target: Side, *, 
 
 @pytest.mark.parametrize("page", ["own case", "forged address of the other case"])
 async def test_a_paralegal_can_neither_change_nor_see_another_paralegals_case(world, page):
-    tab = await _tab_for(world, "paralegal", world.a if page == "own case" else world.b)
+    tab = await tab_for(world, "paralegal", world.a if page == "own case" else world.b)
     await _load_every_page(tab)
     changed, shown, calls = await _aim_everything(world, tab, "paralegal", world.b, portal=False)
     assert calls > 100
@@ -237,7 +237,7 @@ async def test_a_paralegal_can_neither_change_nor_see_another_paralegals_case(wo
 
 
 async def test_a_client_can_neither_change_nor_see_another_clients_case(world):
-    tab = await _tab_for(world, "portal", world.a)
+    tab = await tab_for(world, "portal", world.a)
     changed, shown, calls = await _aim_everything(world, tab, "portal", world.b, portal=True)
     assert calls > 10
     assert changed == []
@@ -245,11 +245,11 @@ async def test_a_client_can_neither_change_nor_see_another_clients_case(world):
 
 
 async def test_controls_the_same_calls_on_the_callers_own_case_do_change_and_show_it(world):
-    portal_tab = await _tab_for(world, "portal", world.a)
+    portal_tab = await tab_for(world, "portal", world.a)
     changed, shown, _ = await _aim_everything(world, portal_tab, "portal", world.a, portal=True)
     assert changed, "a client's own changes were not seen: the portal check could not fail"
     assert shown
-    tab = await _tab_for(world, "paralegal", world.a)
+    tab = await tab_for(world, "paralegal", world.a)
     await _load_every_page(tab)
     changed, shown, _ = await _aim_everything(world, tab, "paralegal", world.a, portal=False)
     assert len(changed) >= 10, changed
