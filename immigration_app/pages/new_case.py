@@ -77,28 +77,43 @@ def _people() -> rx.Component:
     )
 
 
+def _assignees() -> rx.Component:
+    return rx.grid(
+        select_field(
+            "Responsible attorney",
+            "attorney_id",
+            NewCaseState.attorneys,
+            errors=NewCaseState.errors,
+            empty_label="Not yet assigned",
+        ),
+        select_field(
+            "Paralegal",
+            "paralegal_id",
+            NewCaseState.paralegals,
+            errors=NewCaseState.errors,
+            empty_label="Not yet assigned",
+        ),
+        columns=rx.breakpoints(initial="1", sm="2"),
+        spacing="4",
+        width="100%",
+    )
+
+
 def _assign_and_open() -> rx.Component:
     return rx.form(
         _section(
             "Assign and open",
-            rx.grid(
-                select_field(
-                    "Responsible attorney",
-                    "attorney_id",
-                    NewCaseState.attorneys,
-                    errors=NewCaseState.errors,
-                    empty_label="Not yet assigned",
+            rx.cond(
+                NewCaseState.may_assign,
+                _assignees(),
+                rx.vstack(
+                    rx.text(
+                        "The case will be yours. An attorney or an admin assigns the "
+                        "responsible attorney.",
+                        color_scheme="gray",
+                    ),
+                    field_error(NewCaseState.errors, "attorney_id"),
                 ),
-                select_field(
-                    "Paralegal",
-                    "paralegal_id",
-                    NewCaseState.paralegals,
-                    errors=NewCaseState.errors,
-                    empty_label="Not yet assigned",
-                ),
-                columns=rx.breakpoints(initial="1", sm="2"),
-                spacing="4",
-                width="100%",
             ),
             rx.hstack(
                 rx.button("Create case", type="submit", size="3"),

@@ -155,8 +155,12 @@ def open_case(
     problems: dict[str, str] = {}
     if kind is None:
         problems["case_type"] = "Choose a case type from the list."
-    if actor.role == Role.PARALEGAL and paralegal_id is None:
-        paralegal_id = actor.id  # a paralegal's new case is theirs to work
+    if not can_assign(actor):
+        # A paralegal's new case is theirs to work; who else works it is an attorney's or an
+        # admin's choice, as it is later in the case header.
+        if attorney_id is not None or paralegal_id not in (None, actor.id):
+            problems["attorney_id"] = "Only an attorney or an admin assigns cases."
+        paralegal_id = actor.id
     problems |= _check_assignees(session, attorney_id, paralegal_id)
     problems |= _members_problems(session, actor, kind, members)
     if problems:

@@ -331,6 +331,7 @@ class NewCaseState(rx.State):
     pending_new: dict[str, str] = {}
     errors: dict[str, str] = {}
     form_version: int = 0
+    may_assign: bool = False  # attorneys and admins choose who works the case
 
     @rx.event
     @staff_only()
@@ -339,6 +340,7 @@ class NewCaseState(rx.State):
         staff = await call(active_staff)
         self.attorneys = _options(staff, Role.ATTORNEY)
         self.paralegals = _options(staff, Role.PARALEGAL)
+        self.may_assign = can_assign(current_viewer())
         self.case_type, self.roles, self.needed_roles, self.adding_role = "", [], "", ""
         self.members, self.matches, self.searched, self.duplicates = [], [], False, []
         self.pending_new, self.errors = {}, {}

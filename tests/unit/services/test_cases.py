@@ -156,6 +156,18 @@ def test_only_attorneys_and_admins_assign_and_each_change_is_an_event(session):
     assert event.after == {"attorney": attorney.full_name, "paralegal": paralegal.full_name}
 
 
+def test_a_paralegal_opens_a_case_as_its_paralegal_and_assigns_nobody(session):
+    attorney = make_viewer(session, role="attorney")
+    paralegal = make_viewer(session, role="paralegal")
+    other = make_viewer(session, role="paralegal")
+    for chosen in ({"attorney_id": attorney.id}, {"paralegal_id": other.id}):
+        with pytest.raises(InvalidInput, match="attorney_id"):
+            make_case(session, actor=paralegal, **chosen)
+    assert session.exec(select(func.count()).select_from(Case)).one() == 0
+    case = make_case(session, actor=paralegal, paralegal_id=paralegal.id)
+    assert (case.attorney_id, case.paralegal_id) == (None, paralegal.id)
+
+
 def test_paralegals_cannot_reach_cases_assigned_to_someone_else(session):
     attorney = make_viewer(session, role="attorney")
     mine = make_viewer(session, role="paralegal")
