@@ -273,7 +273,13 @@ def _with_priority_date(session, actor, case, confirmed: Confirmed, day) -> Conf
         return confirmed
     clock = firm_clock(session)
     if case.priority_date is None:
-        change_priority_date(session, actor=actor, case=case, day=day)
+        try:
+            change_priority_date(session, actor=actor, case=case, day=day)
+        except InvalidInput as refused:  # a misread date: the receipt still counts
+            warning = (
+                f"{confirmed.warning} Priority date not set: {refused.fields['priority_date']}"
+            )
+            return dataclasses.replace(confirmed, warning=warning.strip())
         message = f"{confirmed.message} Priority date set to {clock.date(day)}."
         return dataclasses.replace(confirmed, message=message)
     differs = (

@@ -42,7 +42,6 @@ from immigration_app.services.people import (
     update_person,
     validate_person,
 )
-from immigration_app.services.processing_times_import import parse_date
 from immigration_app.services.receipts import normalize_receipt_number
 from immigration_app.services.stages import firm_stages, skipped_by, stage_titles
 from immigration_app.services.viewer import Viewer, visible_case
@@ -358,25 +357,29 @@ def add_receipt_number(
 
 def set_priority_date(session: Session, *, actor: Viewer, reference: str, typed: str) -> Case:
     """Set the case's priority date (from the underlying petition's receipt notice), or clear it
-    with an empty value. It fills the forms that ask for it (the I-485's Part 2)."""
+    with an empty value. It fills the forms that ask for it (the I-485's Part 2). `typed` comes
+    from a date input: YYYY-MM-DD."""
     case = visible_case(session, viewer=actor, reference=reference)
-    clock = firm_clock(session)
     day = None
     if typed.strip():
-        day = parse_date(typed[:40])
-        if day is None:
-            raise InvalidInput({"priority_date": "Enter the priority date as MM/DD/YYYY."})
-        if day > clock.today():
-            raise InvalidInput({"priority_date": "A priority date cannot be in the future."})
+        try:
+            day = date.fromisoformat(typed.strip()[:10])
+        except ValueError:
+            raise InvalidInput({"priority_date": "Enter a real date."}) from None
     change_priority_date(session, actor=actor, case=case, day=day)
     return case
 
 
 def change_priority_date(session: Session, *, actor: Viewer, case: Case, day: date | None) -> None:
-    """The one place a case's priority date changes: an event with before and after."""
+    """The one place a case's priority date changes: checked, then an event with before and
+    after. Whatever sent it (the header, a receipt notice), it is a real past date."""
+    clock = firm_clock(session)
+    if day is not None and day > clock.today():
+        raise InvalidInput({"priority_date": "A priority date cannot be in the future."})
+    if day is not None and day.year < 1900:
+        raise InvalidInput({"priority_date": "Check the year of the priority date."})
     if day == case.priority_date:
         return
-    clock = firm_clock(session)
     before, after = clock.date(case.priority_date), clock.date(day)
     case.priority_date = day
     session.add(case)

@@ -123,6 +123,20 @@ def test_a_petitions_receipt_notice_gives_the_case_its_priority_date_once(sessio
     assert "differs from the case's, 08/04/2025" in done.warning
 
 
+def test_a_misread_priority_date_in_the_future_is_not_set_but_the_receipt_is(
+    session, paralegal, case
+):
+    notice = make.receipt_notice(
+        receipt_number="IOE0912345600", form="I-130", priority=date(2999, 1, 1)
+    )
+    done = confirm(
+        session, paralegal, case, upload(session, paralegal, case, notice), "receipt_number"
+    )
+    assert case.priority_date is None
+    assert "cannot be in the future" in done.warning
+    assert session.exec(select(ReceiptNumber.receipt_number)).all() == ["IOE0912345600"]
+
+
 def test_confirming_the_same_proposal_twice_is_refused(session, paralegal, case):
     notice = upload(session, paralegal, case, make.receipt_notice())
     confirm(session, paralegal, case, notice, "receipt_number")

@@ -296,8 +296,10 @@ def test_the_priority_date_is_set_checked_and_cleared_as_an_event(session):
     attorney = make_viewer(session, role="attorney")
     case = make_case(session, actor=attorney)
     for typed, message in (
-        ("03/15/20199", "Enter the priority date as MM/DD/YYYY."),
+        ("2019-02-30", "Enter a real date."),
+        ("03/15/2019", "Enter a real date."),  # the date input sends YYYY-MM-DD
         ("2999-01-01", "A priority date cannot be in the future."),
+        ("0001-01-01", "Check the year of the priority date."),
     ):
         with pytest.raises(InvalidInput) as refused:
             set_priority_date(session, actor=attorney, reference=case.reference, typed=typed)
@@ -305,7 +307,7 @@ def test_the_priority_date_is_set_checked_and_cleared_as_an_event(session):
     assert case.priority_date is None
 
     set_priority_date(session, actor=attorney, reference=case.reference, typed="2019-03-15")
-    set_priority_date(session, actor=attorney, reference=case.reference, typed="03/15/2019")
+    set_priority_date(session, actor=attorney, reference=case.reference, typed="2019-03-15")
     assert case.priority_date == date(2019, 3, 15)
     header = case_workspace(session, viewer=attorney, reference=case.reference).header
     assert (header.priority_date, header.priority_date_iso) == ("03/15/2019", "2019-03-15")
