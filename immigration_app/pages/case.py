@@ -318,11 +318,19 @@ def _timeline() -> rx.Component:
         ),
         rx.cond(
             CaseState.timeline_has_older,
-            rx.button(
-                "Show older events",
-                variant="soft",
-                type="button",
-                on_click=CaseState.show_older_events,
+            rx.cond(
+                CaseState.timeline_at_most,
+                rx.text(
+                    "These are the newest 1,000. Choose a kind of event above, or ask an admin "
+                    "to search the audit log, for older ones.",
+                    color_scheme="gray",
+                ),
+                rx.button(
+                    "Show older events",
+                    variant="soft",
+                    type="button",
+                    on_click=CaseState.show_older_events,
+                ),
             ),
         ),
         spacing="3",

@@ -53,6 +53,8 @@ MAX_NOTE_LENGTH = 20_000
 # The timeline shows this many events at first, and this many more each time staff ask for
 # older ones: a case of years has thousands, which no page should send at once.
 TIMELINE_PAGE = 100
+# A page holds this many at most; older ones are in the audit log (admins search and export it).
+TIMELINE_MOST = 1000
 
 
 # Stages a case enters only once the consistency check finds no errors in its forms.
@@ -574,7 +576,7 @@ def case_timeline(
 ) -> Timeline:
     """The newest `limit` events of a case (of one kind, if given). NotFound as for the case."""
     case = visible_case(session, viewer=viewer, reference=reference)
-    clock, limit = firm_clock(session), max(1, limit)
+    clock, limit = firm_clock(session), min(max(1, limit), TIMELINE_MOST)
     events = select(CaseEvent).where(CaseEvent.case_id == case.id)
     if event_kind:
         events = events.where(CaseEvent.kind == event_kind)

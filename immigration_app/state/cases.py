@@ -9,6 +9,7 @@ import reflex as rx
 from immigration_app import catalog
 from immigration_app.models import Role
 from immigration_app.services.cases import (
+    TIMELINE_MOST,
     TIMELINE_PAGE,
     CaseHeader,
     MemberInput,
@@ -105,6 +106,11 @@ class CaseState(rx.State):
     timeline_has_older: bool = False
     # How many of the newest events the timeline shows; "Show older events" raises it.
     timeline_limit: int = TIMELINE_PAGE
+
+    @rx.var
+    def timeline_at_most(self) -> bool:
+        return self.timeline_limit >= TIMELINE_MOST
+
     event_kinds: list[str] = []
     timeline_kind: str = ""
     notes: list[NoteView] = []
@@ -179,7 +185,7 @@ class CaseState(rx.State):
     @rx.event
     @staff_only()
     async def show_older_events(self):
-        self.timeline_limit += TIMELINE_PAGE
+        self.timeline_limit = min(self.timeline_limit + TIMELINE_PAGE, TIMELINE_MOST)
         await self._reload_timeline()
 
     async def _reload_timeline(self) -> None:

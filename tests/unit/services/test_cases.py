@@ -14,6 +14,7 @@ from immigration_app.models import (
     Person,
     ReceiptNumber,
 )
+from immigration_app.services import cases as cases_service
 from immigration_app.services.audit import record_event
 from immigration_app.services.case_list import CaseQuery, search_cases
 from immigration_app.services.cases import (
@@ -400,6 +401,15 @@ def test_the_timeline_is_sent_a_page_at_a_time_newest_first(session):
     every = case_timeline(session, viewer=attorney, reference=case.reference, limit=300)
     assert len(every.entries) == 251 and not every.has_older
     assert every.entries[-1].kind == "case_opened"
+
+
+def test_a_page_of_the_timeline_has_a_ceiling(session, monkeypatch):
+    monkeypatch.setattr(cases_service, "TIMELINE_MOST", 120)
+    attorney = make_viewer(session, role="attorney")
+    case = make_case(session, actor=attorney)
+    _notes_on(session, attorney, case, 150)
+    asked = case_timeline(session, viewer=attorney, reference=case.reference, limit=10**9)
+    assert (len(asked.entries), asked.has_older) == (120, True)
 
 
 def test_a_filtered_timeline_pages_on_the_server(session):
