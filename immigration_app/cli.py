@@ -42,15 +42,13 @@ def create_user(
     full_name: str | None = typer.Option(
         None, "--name", help="Name shown to colleagues (asked when not given)."
     ),
-    password: str | None = typer.Option(
-        None, help="At least 12 characters (asked when not given, without echo)."
-    ),
 ) -> None:
     """Add a staff account."""
     _bring_schema_up_to_date()
-    # Asked here, not by the options, so that they come after the schema is ready.
+    # Asked here, not by the options, so that they come after the schema is ready. The
+    # password is only ever asked for: on the command line it would stay in the shell's history.
     full_name = full_name or typer.prompt("Full name")
-    password = password or typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         with session_scope() as session:
             user = create_user_account(

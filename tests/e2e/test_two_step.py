@@ -1,30 +1,35 @@
 """Two-step sign-in in the browser: set it up from the account page, sign in with a code or a
 recovery code, and an admin resets it for someone who lost their phone."""
 
-import subprocess
 import uuid
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import BIN, PROJECT_ROOT, _server_env
+from tests.e2e.conftest import run_in_app
 from tests.e2e.flows import demo, sign_in, sign_in_to_dashboard, sign_out
 from tests.two_step import code_for
 
 PASSWORD = "two-step-password-2026"
 
 
+_CREATE_PARALEGAL = """
+import sys
+from immigration_app.services.db import session_scope
+from immigration_app.services.users import create_user
+
+with session_scope() as session:
+    create_user(
+        session, email=sys.argv[1], full_name=sys.argv[2], role="paralegal",
+        password=sys.argv[3], actor=None,
+    )
+"""
+
+
 def _new_paralegal(app_url: str) -> tuple[str, str]:
     """A colleague no other browser test signs in as, so their two-step stays theirs."""
     email = f"two-step-{uuid.uuid4().hex[:8]}@demo-firm.example"
     name = f"Tomas Twostep {email[9:13]}"
-    command = ["create-user", "--email", email, "--role", "paralegal", "--name", name]
-    subprocess.run(
-        [BIN / "immigration-app", *command, "--password", PASSWORD],
-        env=_server_env(),
-        cwd=PROJECT_ROOT,
-        check=True,
-        capture_output=True,
-    )
+    run_in_app(_CREATE_PARALEGAL, email, name, PASSWORD)
     return email, name
 
 
