@@ -9,6 +9,7 @@ from immigration_app.components.shell import staff_page
 from immigration_app.components.tables import VISUALLY_HIDDEN, data_table, pager
 from immigration_app.services.case_list import CaseRow, WorkItem
 from immigration_app.services.documents import QueueRow
+from immigration_app.state.auth import AuthState
 from immigration_app.state.dashboard import DashboardState
 
 _COLUMNS = (
@@ -270,7 +271,13 @@ def _workload_chart() -> rx.Component:
         rx.card(
             rx.heading("Workload", size="4", as_="h2"),
             rx.text(
-                "Open cases and deadlines in the next 7 days, per person.",
+                "Open cases and deadlines in the next 7 days, per person",
+                # A paralegal's figures count only the cases a paralegal may open.
+                rx.cond(
+                    AuthState.viewer_role == "paralegal",
+                    ", on the cases you can see (yours and unassigned ones).",
+                    ".",
+                ),
                 size="2",
                 color_scheme="gray",
             ),

@@ -404,6 +404,7 @@ CSV_COLUMNS = (
     "Next deadline",
     "Days left",
     "Receipt number",
+    "Missing documents",
     "Last activity",
 )
 
@@ -434,9 +435,10 @@ def export_cases_csv(session: Session, *, viewer: Viewer, query: CaseQuery) -> I
                     row.next_deadline,
                     row.days_left,
                     row.receipt_number,
+                    row.missing_docs,
                     row.last_activity,
                 )
-                for row in _rows(session, clock, found)
+                for row in _rows(session, clock, found, with_missing=True)
             ]
             for found in in_batches(session, statement)
         ),

@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass, fields, replace
 from datetime import date
 
+import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, delete, or_, select
 
@@ -519,6 +520,8 @@ def _match(person: Person, reason: str = "") -> PersonMatch:
 
 def people_visible_to(viewer: Viewer):
     """People on a case the viewer may see, or on no case yet."""
+    if viewer.sees_all_cases:
+        return sa.true()
     on_visible_case = (
         select(CaseMember.person_id)
         .join(Case, Case.id == CaseMember.case_id)

@@ -343,6 +343,11 @@ def test_csv_export_has_every_matching_row_and_is_on_record(session, firm):
     assert lines[0].startswith("Reference,Client,Case type")
     assert len(lines) == 2 and "López García" in lines[1]
     assert session.exec(select(CaseEvent).where(CaseEvent.kind == "cases_exported")).one()
+    # The same figures as the table on the page, missing documents included.
+    [exported] = csv.DictReader(lines)
+    [shown] = search_cases(session, viewer=attorney, query=CaseQuery(search="lopez")).rows
+    assert shown.missing_docs > 0
+    assert exported["Missing documents"] == str(shown.missing_docs)
 
 
 def test_csv_export_keeps_a_formula_typed_as_a_name_from_running(session):
