@@ -70,7 +70,9 @@ def _form(receipt: ReceiptProcessing) -> rx.Component:
         ),
         on_submit=State.save,
         reset_on_submit=False,
-        key=State.form_version.to_string() + receipt.receipt_number,
+        # Redrawn when what is stored changes (after a save), never when the same data
+        # arrives again: an arrival must not wipe what someone is typing.
+        key=receipt.receipt_number + "|" + receipt.chosen + "|" + receipt.received_iso,
         width="100%",
     )
 

@@ -28,7 +28,6 @@ class CaseProcessingState(rx.State):
     # The last refused change: which receipt, and why (shown beside that receipt's form).
     error_receipt: str = ""
     error: str = ""
-    form_version: int = 0  # bumped to redraw the forms with the saved values
 
     async def _reload(self) -> None:
         try:
@@ -38,7 +37,6 @@ class CaseProcessingState(rx.State):
         except NotFound:
             self.receipts = []
         self.loaded = True
-        self.form_version += 1
 
     @rx.event
     @staff_only()
