@@ -18,6 +18,7 @@ def _state_badge(state) -> rx.Component:
         ("active", rx.badge("active", color_scheme="green")),
         ("locked", rx.badge("locked (wrong dates of birth)", color_scheme="red")),
         ("revoked", rx.badge("revoked", color_scheme="gray")),
+        ("case_closed", rx.badge("closed with the case", color_scheme="gray")),
         rx.badge("expired", color_scheme="gray"),
     )
 

@@ -57,6 +57,16 @@ TIMELINE_PAGE = 100
 TIMELINE_MOST = 1000
 
 
+# How a case ended, as staff choose it when they close it (the event keeps the key).
+CLOSING_OUTCOMES = {
+    "approved": "Approved",
+    "denied": "Denied",
+    "withdrawn": "Withdrawn",
+    "client_left": "Client left the firm",
+    "transferred": "Transferred to another firm",
+    "other": "Other",
+}
+
 # Stages a case enters only once the consistency check finds no errors in its forms.
 _CHECKED_BEFORE = ("internal_review", "ready_to_file")
 
@@ -464,6 +474,7 @@ class CaseHeader:
     priority_date: str
     priority_date_iso: str  # as the date input takes it
     closed_on: str
+    closed_outcome: str  # "Approved", from the closing event; "" while open
     next_deadline: str
     receipt_numbers: str
 
@@ -528,6 +539,19 @@ def _changes(event: CaseEvent) -> tuple[str, ...]:
     )
 
 
+def _closed_outcome(session: Session, case: Case) -> str:
+    """How a closed case ended, as its latest closing event says."""
+    if case.closed_on is None:
+        return ""
+    after = session.exec(
+        select(CaseEvent.after)
+        .where(CaseEvent.case_id == case.id, CaseEvent.kind == "case_closed")
+        .order_by(CaseEvent.created_at.desc(), CaseEvent.id.desc())
+    ).first()
+    outcome = (after or {}).get("outcome", "")
+    return CLOSING_OUTCOMES.get(outcome, outcome)
+
+
 def _header(session: Session, clock: FirmClock, case: Case, client: Person) -> CaseHeader:
     kind = catalog.case_types().get(case.case_type)
     receipts = session.exec(
@@ -561,6 +585,7 @@ def _header(session: Session, clock: FirmClock, case: Case, client: Person) -> C
         priority_date=clock.date(case.priority_date),
         priority_date_iso=case.priority_date.isoformat() if case.priority_date else "",
         closed_on=clock.date(case.closed_on),
+        closed_outcome=_closed_outcome(session, case),
         next_deadline=clock.date(case.next_deadline_on),
         receipt_numbers=", ".join(receipt.receipt_number for receipt in receipts),
     )

@@ -325,6 +325,28 @@ def close_deadline(
     return deadline
 
 
+def open_deadlines(session: Session, case_id: int) -> list[Deadline]:
+    """A case's open deadlines, soonest first."""
+    return list(
+        session.exec(
+            select(Deadline)
+            .where(Deadline.case_id == case_id, Deadline.status == DeadlineStatus.OPEN)
+            .order_by(Deadline.due_on, Deadline.id)
+        ).all()
+    )
+
+
+def waive_open_deadlines(
+    session: Session, *, actor: Viewer, case_id: int, note: str
+) -> list[Deadline]:
+    """Waive every open deadline of a case with one note (the case is closing); each is an
+    event and its reminders stop."""
+    waived = open_deadlines(session, case_id)
+    for deadline in waived:
+        _close(session, deadline, actor, DeadlineStatus.WAIVED, note)
+    return waived
+
+
 def _close(
     session: Session, deadline: Deadline, actor: Viewer | None, outcome: DeadlineStatus, note: str
 ) -> None:

@@ -161,6 +161,17 @@ def retry_message(session: Session, *, actor: Viewer, message_id: int) -> None:
     )
 
 
+def withhold_queued(session: Session, case_id: int, reason: str) -> int:
+    """Keep a case's queued messages from going out, visibly failed with `reason` (staff can
+    still send one on from the outbox). Returns how many."""
+    withheld = session.exec(
+        sa.update(Message)
+        .where(Message.case_id == case_id, Message.status == MessageStatus.QUEUED)
+        .values(status=MessageStatus.FAILED, last_error=reason[:500])
+    )
+    return withheld.rowcount
+
+
 # --- telling staff --------------------------------------------------------------------------------
 
 

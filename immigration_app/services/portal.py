@@ -56,7 +56,7 @@ class PortalRefused(Exception):
 
     def __init__(self, code: str):
         super().__init__(code)
-        # unknown, expired, revoked, locked, needs_birth_date or wrong_birth_date
+        # unknown, expired, revoked, locked, case_closed, needs_birth_date or wrong_birth_date
         self.code = code
 
 
@@ -176,6 +176,8 @@ def create_link(
     """Make a portal link for one person on a case; returns it with its token, the only time
     the token exists outside the client's hands."""
     case = visible_case(session, viewer=actor, reference=reference)
+    if case.closed_on is not None:
+        raise InvalidInput({"member_id": "This case is closed: reopen it to send a portal link."})
     problems = {}
     if not 1 <= days <= MAX_DAYS:
         problems["days"] = f"A link lasts from 1 to {MAX_DAYS} days."
@@ -234,11 +236,13 @@ class LinkView:
     created_by: str
     expires: str
     last_used: str
-    state: str  # active | expired | revoked | locked
+    state: str  # active | expired | revoked | locked | case_closed
     asks_birth_date: bool
 
 
-def _state(link: PortalLink, now: datetime) -> str:
+def _state(link: PortalLink, now: datetime, case: Case) -> str:
+    if case.closed_on is not None:
+        return "case_closed"  # the client is told so; reopening the case opens it again
     if link.revoked_at is not None:
         return "revoked"
     if link.failed_checks >= MAX_FAILED_CHECKS:
@@ -266,7 +270,7 @@ def case_links(session: Session, *, viewer: Viewer, reference: str) -> list[Link
             created_by=user.full_name if user else "",
             expires=clock.moment(link.expires_at),
             last_used=clock.moment(link.last_used_at) or "never",
-            state=_state(link, now),
+            state=_state(link, now, case),
             asks_birth_date=link.require_date_of_birth,
         )
         for link, person, user in rows
@@ -294,7 +298,7 @@ def _refuse(session: Session, link: PortalLink | None, code: str, client_address
 def check_link(session: Session, link_id: int) -> PortalAccess:
     """Re-check a link already opened in this browser (every portal handler does)."""
     link = session.get(PortalLink, link_id)
-    state = _state(link, utcnow()) if link else "unknown"
+    state = _state(link, utcnow(), session.get(Case, link.case_id)) if link else "unknown"
     if state != "active":
         raise PortalRefused(state)
     member = session.get(CaseMember, link.member_id)
@@ -317,7 +321,7 @@ def open_portal(
     ).first()
     if link is None:
         raise PortalRefused("unknown")
-    state = _state(link, utcnow())
+    state = _state(link, utcnow(), session.get(Case, link.case_id))
     if state != "active":
         _refuse(session, link, state, client_address)
     member = session.get(CaseMember, link.member_id)

@@ -63,10 +63,15 @@ def _at(clock: FirmClock, day: date, hour: time) -> datetime:
 
 
 def _plan(session: Session, reminder: Reminder) -> None:
-    """Add an occurrence unless one with its key exists (plans are idempotent)."""
-    exists = session.exec(select(Reminder.id).where(Reminder.key == reminder.key)).first()
-    if exists is None:
+    """Add an occurrence unless one with its key exists (plans are idempotent). One cancelled
+    earlier is pending again: the same occurrence, planned anew (a case reopened the day it
+    closed). One already sent stays sent."""
+    existing = session.exec(select(Reminder).where(Reminder.key == reminder.key)).first()
+    if existing is None:
         session.add(reminder)
+    elif existing.status == ReminderStatus.CANCELLED:
+        existing.status = ReminderStatus.PENDING
+        session.add(existing)
 
 
 def plan_for_deadline(session: Session, deadline: Deadline) -> None:
@@ -122,6 +127,15 @@ def cancel_for_deadline(session: Session, deadline_id: int) -> None:
     )
 
 
+def cancel_for_case(session: Session, case_id: int) -> None:
+    """Nothing more is planned to be sent about a case (it closed)."""
+    session.exec(
+        sa.update(Reminder)
+        .where(Reminder.case_id == case_id, Reminder.status == ReminderStatus.PENDING)
+        .values(status=ReminderStatus.CANCELLED)
+    )
+
+
 def replan_status_updates(session: Session, case: Case) -> None:
     """While a case is pending with the government the client hears from us every N days."""
     session.exec(
@@ -133,7 +147,7 @@ def replan_status_updates(session: Session, case: Case) -> None:
         )
         .values(status=ReminderStatus.CANCELLED)
     )
-    if case.stage == PENDING_WITH_GOVERNMENT:
+    if case.stage == PENDING_WITH_GOVERNMENT and case.closed_on is None:
         clock = firm_clock(session)
         _plan_no_update(session, clock, case, clock.today())
 
@@ -261,6 +275,8 @@ class _Context:
 
     def messages(self, reminder: Reminder) -> Iterable[Message]:
         case = self.cases[reminder.case_id]
+        if case.closed_on is not None:
+            return []  # a closed case's reminders are cancelled; one planned since stays quiet
         deadline = self.deadlines.get(reminder.deadline_id)
         if deadline is not None and deadline.status != DeadlineStatus.OPEN:
             return []
@@ -280,6 +296,8 @@ class _Context:
 
     def plan_next(self, reminder: Reminder) -> None:
         """The next link of a chain, counted from today: after downtime, one catch-up, not many."""
+        if self.cases[reminder.case_id].closed_on is not None:
+            return  # a closed case's chains end here
         due_day = reminder.due_at.astimezone(self.clock.time_zone).date()
         after = max(due_day, self.today)
         if reminder.kind == "staff_deadline_overdue":
@@ -288,7 +306,7 @@ class _Context:
                 _plan_overdue(self.session, self.clock, deadline, after + timedelta(days=1))
         elif reminder.kind == "client_no_update":
             case = self.session.get(Case, reminder.case_id)
-            if case.stage == PENDING_WITH_GOVERNMENT and case.closed_on is None:
+            if case.stage == PENDING_WITH_GOVERNMENT:
                 _plan_no_update(self.session, self.clock, case, after)
         elif reminder.kind == "client_documents_missing":
             _plan_documents_missing(self.session, self.clock, self.cases[reminder.case_id], after)

@@ -42,6 +42,7 @@ _REFUSALS = {
     "expired": "link_expired",
     "revoked": "link_revoked",
     "locked": "link_locked",
+    "case_closed": "link_case_closed",
 }
 _STATUS_TEXT = {status: f"status_{status}" for status in ItemStatus}
 
