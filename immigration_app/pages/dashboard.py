@@ -1,4 +1,5 @@
-"""/: every open case, searchable and filterable, with my work and the team's workload."""
+"""/: every open case (or the closed ones, when asked), searchable and filterable, with my
+work and the team's workload."""
 
 from __future__ import annotations
 
@@ -139,10 +140,14 @@ def _case_row(row: CaseRow) -> rx.Component:
     )
 
 
+def _list_title():
+    return rx.cond(DashboardState.showing_closed, "Closed cases", "Open cases")
+
+
 def _case_table() -> rx.Component:
     return rx.card(
         rx.table.root(
-            rx.el.caption("Open cases", style=VISUALLY_HIDDEN),
+            rx.el.caption(_list_title(), style=VISUALLY_HIDDEN),
             rx.table.header(
                 rx.table.row(
                     *[_sort_header(key, label) for key, label in _COLUMNS],
@@ -308,7 +313,7 @@ def _workload_chart() -> rx.Component:
 def dashboard() -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.heading("Open cases", size="7", as_="h1"),
+            rx.heading(_list_title(), size="7", as_="h1"),
             rx.spacer(),
             rx.button(
                 "Export CSV",

@@ -60,6 +60,7 @@ SHOW_FILTERS = {
     "awaiting_review": "Awaiting review",
     "your_review": "Awaiting your review",
     "past_processing_time": "Past processing time",
+    "closed": "Closed cases",
 }
 _REFERENCE_PREFIX = re.compile(r"^[0-9]{4}(-[0-9]{0,15})?$")  # 2026-0042, 2026-10000
 _PARTIAL_RECEIPT = re.compile(r"^[A-Z]{3}\d{0,10}$")
@@ -188,7 +189,12 @@ def _search_condition(text: str):
 
 
 def _filters(session: Session, query: CaseQuery, viewer: Viewer, today: date) -> list:
-    conditions = [visible_cases(viewer), Case.closed_on.is_(None)]
+    # Open cases, unless the view asks for the closed ones instead.
+    closed = query.show == "closed"
+    conditions = [
+        visible_cases(viewer),
+        Case.closed_on.is_not(None) if closed else Case.closed_on.is_(None),
+    ]
     if (search := _search_condition(query.search)) is not None:
         conditions.append(search)
     if query.stage:
@@ -198,7 +204,7 @@ def _filters(session: Session, query: CaseQuery, viewer: Viewer, today: date) ->
     for user_id in (query.assignee, viewer.id if query.mine else None):
         if user_id is not None:
             conditions.append(or_(Case.attorney_id == user_id, Case.paralegal_id == user_id))
-    if query.show:
+    if query.show and not closed:
         conditions.append(_shown(session, query.show, viewer, today))
     return conditions
 
@@ -368,7 +374,8 @@ def _rows(
 
 
 def search_cases(session: Session, *, viewer: Viewer, query: CaseQuery) -> CasePage:
-    """One page of the open cases the viewer may see, with the total that match."""
+    """One page of the cases the viewer may see (the open ones unless the view asks for the
+    closed), with the total that match."""
     clock = firm_clock(session)
     conditions = _filters(session, query, viewer, clock.today())
     # The total comes with the page as a window count: the filters run once, not twice.

@@ -68,6 +68,10 @@ class DashboardState(rx.State):
         return "/api/cases.csv" + (f"?{urlencode(query)}" if query else "")
 
     @rx.var
+    def showing_closed(self) -> bool:
+        return self.params.get("show") == "closed"
+
+    @rx.var
     def filtered(self) -> bool:
         return bool(_FILTER_PARAMS & set(self.params))
 

@@ -18,6 +18,7 @@ from immigration_app.models import (
     utcnow,
 )
 from immigration_app.services.case_closing import close_case, reopen_case
+from immigration_app.services.case_list import CaseQuery, search_cases
 from immigration_app.services.cases import case_workspace
 from immigration_app.services.deadlines import add_deadline
 from immigration_app.services.errors import InvalidInput, NotFound, NotPermitted
@@ -52,6 +53,11 @@ def _pending_reminders(session, case) -> list[Reminder]:
             )
         )
     )
+
+
+def _listed(session, viewer, **query) -> list[str]:
+    page = search_cases(session, viewer=viewer, query=CaseQuery(**query))
+    return [row.reference for row in page.rows]
 
 
 def test_closing_sets_today_and_records_the_outcome_with_before_and_after(session, attorney, case):
@@ -184,3 +190,27 @@ def test_portal_links_of_a_closed_case_say_so_and_no_new_ones_are_made(session, 
 
     reopen_case(session, actor=attorney, reference=case.reference, reason="appeal")
     assert check_link(session, link.id).case_id == case.id
+
+
+def test_the_dashboard_lists_open_cases_by_default_and_closed_ones_when_asked(session, attorney):
+    paralegal, colleague = (make_viewer(session, role="paralegal") for _ in range(2))
+    kept = make_case(session, actor=attorney, family_name="Open")
+    done = make_case(session, actor=attorney, family_name="Done")
+    other = make_case(session, actor=attorney, family_name="Others", paralegal_id=colleague.id)
+    for closing in (done, other):
+        close_case(session, actor=attorney, reference=closing.reference, outcome="approved")
+
+    assert _listed(session, attorney) == [kept.reference]
+    assert sorted(_listed(session, attorney, show="closed")) == sorted(
+        [done.reference, other.reference]
+    )
+    assert _listed(session, attorney, show="closed", sort="client", descending=False) == [
+        done.reference,
+        other.reference,
+    ]
+    assert _listed(session, attorney, show="closed", search="Done") == [done.reference]
+    # Closed cases follow the usual visibility: not another paralegal's.
+    assert _listed(session, paralegal, show="closed") == [done.reference]
+    query = CaseQuery.from_params({"show": "closed", "sort": "client", "dir": "asc"})
+    assert query.show == "closed"
+    assert CaseQuery.from_params(dict(p.split("=") for p in query.url()[2:].split("&"))) == query
