@@ -6,7 +6,13 @@ import functools
 
 import reflex as rx
 
-from immigration_app.components.fields import inline_form, select_field, text_area, text_field
+from immigration_app.components.fields import (
+    field_error,
+    inline_form,
+    select_field,
+    text_area,
+    text_field,
+)
 from immigration_app.components.profile import profile_fields
 from immigration_app.components.shell import staff_page
 from immigration_app.pages.case_deadlines import deadlines_tab, messages_tab
@@ -109,6 +115,107 @@ def _priority_date_form() -> rx.Component:
     )
 
 
+_CHECK_LABEL = {"display": "flex", "gap": "8px", "alignItems": "center", "fontSize": "14px"}
+
+
+def _dialog_buttons(action: str) -> rx.Component:
+    return rx.hstack(
+        rx.dialog.close(rx.button("Cancel", type="button", variant="soft", color_scheme="gray")),
+        rx.button(action, type="submit"),
+        spacing="3",
+        justify="end",
+        width="100%",
+    )
+
+
+def _close_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            select_field(
+                "How the case ended",
+                "outcome",
+                CaseState.outcome_options,
+                errors=CaseState.errors,
+                empty_label="Choose the outcome",
+            ),
+            text_area("Note (needed for Other)", "closing_note", errors=CaseState.errors, rows=3),
+            rx.el.label(
+                rx.checkbox(name="waive_deadlines"),
+                "Close anyway and mark the open deadlines as no longer needed",
+                style=_CHECK_LABEL,
+            ),
+            field_error(CaseState.errors, "waive_deadlines"),
+            _dialog_buttons("Close the case"),
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=CaseState.close,
+        reset_on_submit=False,
+        key=CaseState.form_version,
+        width="100%",
+    )
+
+
+def _reopen_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            text_area("Why it is reopened", "reopen_reason", errors=CaseState.errors, rows=3),
+            _dialog_buttons("Reopen the case"),
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=CaseState.reopen,
+        reset_on_submit=False,
+        key=CaseState.form_version,
+        width="100%",
+    )
+
+
+def _closing_dialog() -> rx.Component:
+    """Closing a case (it leaves the open list, its reminders and portal links stop) or
+    reopening it: attorneys and admins only."""
+    closing = CaseState.closing_dialog == "close"
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(rx.cond(closing, "Close this case", "Reopen this case")),
+            rx.dialog.description(
+                rx.cond(
+                    closing,
+                    "The case leaves the open cases list. Reminders to staff and the client "
+                    "stop, messages not yet sent are held back, and the client's portal links "
+                    "say the case is closed.",
+                    "The case goes back on the open cases list and the client's reminders "
+                    "start again. Deadlines waived at closing stay waived.",
+                ),
+                size="2",
+                margin_bottom="12px",
+            ),
+            rx.cond(closing, _close_form(), _reopen_form()),
+            max_width="560px",
+        ),
+        open=CaseState.closing_dialog != "",
+        on_open_change=CaseState.set_closing_dialog,
+    )
+
+
+def _closing_controls() -> rx.Component:
+    return rx.hstack(
+        rx.cond(
+            CaseState.header.closed_on == "",
+            rx.button(
+                "Close case",
+                variant="soft",
+                color_scheme="gray",
+                on_click=CaseState.open_closing_dialog("close"),
+            ),
+            rx.button(
+                "Reopen case", variant="soft", on_click=CaseState.open_closing_dialog("reopen")
+            ),
+        ),
+        _closing_dialog(),
+    )
+
+
 def _header() -> rx.Component:
     header = CaseState.header
     return rx.card(
@@ -116,6 +223,16 @@ def _header() -> rx.Component:
             rx.hstack(
                 rx.heading(header.client, size="7", as_="h1"),
                 rx.badge(header.stage, size="2", variant="soft"),
+                rx.cond(
+                    header.closed_on != "",
+                    rx.badge(
+                        "Closed on " + header.closed_on + ": " + header.closed_outcome,
+                        size="2",
+                        color_scheme="gray",
+                    ),
+                ),
+                rx.spacer(),
+                rx.cond(CaseState.may_assign, _closing_controls()),
                 align="center",
                 spacing="3",
                 wrap="wrap",

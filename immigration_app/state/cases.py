@@ -8,7 +8,9 @@ import reflex as rx
 
 from immigration_app import catalog
 from immigration_app.models import Role
+from immigration_app.services.case_closing import close_case, reopen_case
 from immigration_app.services.cases import (
+    CLOSING_OUTCOMES,
     TIMELINE_MOST,
     TIMELINE_PAGE,
     CaseHeader,
@@ -118,6 +120,9 @@ class CaseState(rx.State):
     attorneys: list[tuple[str, str]] = []
     paralegals: list[tuple[str, str]] = []
     stages: list[tuple[str, str]] = []  # the firm's names and order
+    # The "Close case" / "Reopen case" dialog shown ("" for none).
+    closing_dialog: str = ""
+    outcome_options: list[tuple[str, str]] = list(CLOSING_OUTCOMES.items())
     editing_person_id: int = 0
     edit_profile: dict[str, str] = {}
     errors: dict[str, str] = {}
@@ -160,6 +165,7 @@ class CaseState(rx.State):
         event (a tab reads its data only when it is the one shown)."""
         self.reference = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
         self.timeline_kind, self.editing_person_id, self.errors = "", 0, {}
+        self.closing_dialog = ""
         self.timeline_limit = TIMELINE_PAGE
         # A link may open a tab: /cases/2026-0042?tab=documents from the review queue.
         wanted = self.router.url.query_parameters.get("tab", "")
@@ -233,6 +239,47 @@ class CaseState(rx.State):
             attorney_id=chosen_id(field.get("attorney_id", "")),
             paralegal_id=chosen_id(field.get("paralegal_id", "")),
         )
+
+    @rx.event
+    @staff_only(Role.ADMIN, Role.ATTORNEY)
+    async def open_closing_dialog(self, which: str):
+        self.closing_dialog = "reopen" if which == "reopen" else "close"
+        self.errors = {}
+        self.form_version += 1
+
+    @rx.event
+    @staff_only()
+    async def set_closing_dialog(self, open_: bool):
+        """The dialog's own close button, Escape or a click outside."""
+        if not open_:
+            self.closing_dialog, self.errors = "", {}
+
+    @rx.event
+    @staff_only(Role.ADMIN, Role.ATTORNEY)
+    async def close(self, form_data: dict):
+        field = form_text(form_data)
+        done = await self._change(
+            close_case,
+            "Case closed.",
+            outcome=field.get("outcome", ""),
+            note=field.get("closing_note", "")[:2000],
+            waive_open_deadlines=field.get("waive_deadlines", "") in ("on", "true"),
+        )
+        if not self.errors:
+            self.closing_dialog = ""
+        return done
+
+    @rx.event
+    @staff_only(Role.ADMIN, Role.ATTORNEY)
+    async def reopen(self, form_data: dict):
+        done = await self._change(
+            reopen_case,
+            "Case reopened.",
+            reason=form_text(form_data).get("reopen_reason", "")[:2000],
+        )
+        if not self.errors:
+            self.closing_dialog = ""
+        return done
 
     @rx.event
     @staff_only()

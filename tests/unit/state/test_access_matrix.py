@@ -50,7 +50,12 @@ ADMIN_ONLY_STATES = {
     "TemplatesState",
 }
 ADMIN_ONLY = {"BoardState.save_limit", "BoardState.save_skip", "BoardState.save_name"}
-ATTORNEY_OR_ADMIN = {"CaseState.assign"}
+ATTORNEY_OR_ADMIN = {
+    "CaseState.assign",
+    "CaseState.open_closing_dialog",
+    "CaseState.close",
+    "CaseState.reopen",
+}
 # Anyone may call these: signing in and out, a portal visitor's first steps, and what only
 # moves this tab's own widgets (an upload's progress bar, closing a dialog).
 PUBLIC = {

@@ -127,3 +127,29 @@ async def test_a_role_change_refused_shows_on_that_persons_card(tab):
     await people.change_role({"member_id": str(client.member_id), "role": "beneficiary"})
     assert people.refused_member_id == client.member_id
     assert people.refusal == "Choose a role this type of case has."
+
+
+async def test_an_attorney_closes_from_the_header_dialog_and_reopens(tab):
+    state, case = await _open(tab)
+    assert state.may_assign
+    await state.open_closing_dialog("close")
+    await state.close({"outcome": "", "closing_note": ""})
+    assert state.errors == {"outcome": "Choose how the case ended."}
+    assert state.closing_dialog == "close"  # stays open, with the message beside the field
+
+    await state.close({"outcome": "approved", "closing_note": "Card received"})
+    assert (state.errors, state.closing_dialog) == ({}, "")
+    assert state.header.closed_outcome == "Approved" and state.header.closed_on != ""
+    assert state.timeline[0].kind == "case_closed"
+
+    await state.open_closing_dialog("reopen")
+    await state.reopen({"reopen_reason": "Appeal filed"})
+    assert state.header.closed_on == "" and state.timeline[0].kind == "case_reopened"
+
+
+async def test_a_paralegal_calling_the_close_handler_changes_nothing(tab):
+    state, case = await _open(tab, "paralegal")
+    assert state.status == "found" and not state.may_assign
+    await state.close({"outcome": "approved", "closing_note": "", "waive_deadlines": "on"})
+    with session_scope() as session:
+        assert session.get(Case, case.id).closed_on is None
