@@ -190,3 +190,33 @@ def test_people_are_added_moved_and_taken_off_an_open_case(page: Page, app_url: 
     events = page.get_by_role("list", name="Case timeline").get_by_role("listitem")
     expect(events.first).to_contain_text("Tobias Marsh (joint sponsor) taken off the case")
     expect(events.nth(1)).to_contain_text("Tobias Marsh is now joint sponsor (was derivative)")
+
+
+def test_an_attorney_closes_a_case_which_leaves_the_open_list_and_reopens_it(page: Page):
+    reference = _new_case("Closewell")
+    sign_in_to_dashboard(page, demo("attorney"))
+    page.goto(page.url.rstrip("/") + f"/cases/{reference}")
+    expect(page.get_by_role("heading", name="Dana Closewell", level=1)).to_be_visible()
+    page.get_by_role("button", name="Close case").click()
+    dialog = page.get_by_role("dialog", name="Close this case")
+    dialog.get_by_label("How the case ended").select_option("approved")
+    dialog.get_by_label("Note (needed for Other)").fill("Green card received")
+    dialog.get_by_role("button", name="Close the case").click()
+    expect(page.get_by_text(re.compile(r"^Closed on \d\d/\d\d/\d{4}: Approved$"))).to_be_visible()
+    expect(dialog).to_be_hidden()
+
+    page.goto(page.url.split("/cases/")[0] + "/")
+    page.get_by_label("Search").fill("Closewell")
+    expect(page.get_by_role("heading", name="No cases match")).to_be_visible()
+    page.get_by_label("Show").select_option("closed")
+    expect(page.get_by_role("heading", name="Closed cases", level=1)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"show=closed"))
+    closed = page.get_by_role("table", name="Closed cases")
+    closed.get_by_role("link", name=reference).click()
+
+    page.get_by_role("button", name="Reopen case").click()
+    dialog = page.get_by_role("dialog", name="Reopen this case")
+    dialog.get_by_label("Why it is reopened").fill("Client asks about citizenship")
+    dialog.get_by_role("button", name="Reopen the case").click()
+    expect(page.get_by_role("button", name="Close case")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Closed on "))).to_have_count(0)
