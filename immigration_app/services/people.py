@@ -558,12 +558,11 @@ def likely_duplicates(session: Session, *, viewer: Viewer, data: PersonInput) ->
     """People probably the same as the one entered: same A-number, or same name and birth date.
 
     Someone on a case the viewer may not open is still reported, so that nobody files the
-    same person twice, but without a name, birth date or A-number: only that they exist."""
+    same person twice, but without a name, birth date or A-number: only that they exist.
+    Entries validate_person refuses are refused here too (InvalidInput): every screen that
+    enters a new person asks this one question before adding them."""
     found: dict[int, PersonMatch] = {}
-    try:
-        clean = validate_person(data)
-    except InvalidInput:
-        return []
+    clean = validate_person(data)
     if clean["a_number"]:
         for person in session.exec(select(Person).where(Person.a_number == clean["a_number"])):
             found[person.id] = _match(person, "same A-number")

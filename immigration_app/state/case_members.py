@@ -14,7 +14,6 @@ from immigration_app.services.people import (
     PersonMatch,
     likely_duplicates,
     search_people,
-    validate_person,
 )
 from immigration_app.state.auth import current_viewer, staff_only
 from immigration_app.state.cases import CaseState, chosen_id, opens_with_the_case
@@ -97,12 +96,11 @@ class CaseMembersState(rx.State):
     async def add_new(self, form_data: dict):
         data = PersonInput.from_form(form_text(form_data), NEW_PERSON)
         try:
-            validate_person(data)
+            # As in the new-case wizard: someone on file already is found, not entered twice.
+            duplicates = await call(likely_duplicates, viewer=current_viewer(), data=data)
         except InvalidInput as error:
             self.errors = _beside_fields(error.fields)
             return None
-        # As in the new-case wizard: someone on file already is found, not entered twice.
-        duplicates = await call(likely_duplicates, viewer=current_viewer(), data=data)
         if duplicates:
             self.duplicates, self.pending_new, self.errors = (
                 duplicates,

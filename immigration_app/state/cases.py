@@ -37,7 +37,6 @@ from immigration_app.services.people import (
     PersonMatch,
     likely_duplicates,
     search_people,
-    validate_person,
 )
 from immigration_app.services.stages import stage_options
 from immigration_app.services.users import active_staff
@@ -452,11 +451,10 @@ class NewCaseState(rx.State):
             return
         data = PersonInput.from_form(form_text(form_data))
         try:
-            validate_person(data)
+            duplicates = await call(likely_duplicates, viewer=current_viewer(), data=data)
         except InvalidInput as error:
             self.errors = error.fields
             return
-        duplicates = await call(likely_duplicates, viewer=current_viewer(), data=data)
         if duplicates:
             self.duplicates, self.pending_new, self.errors = (
                 duplicates,
